@@ -1,0 +1,1 @@
+"""Persistence: peewee models, connection by URL, forward migrations."""

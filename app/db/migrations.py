@@ -1,0 +1,94 @@
+"""Schema versions with forward migrations.
+
+A new file gets the current schema and is stamped `CURRENT_VERSION`. An older file is upgraded by
+running each step after its stamped version, in order, in one transaction per step. A file stamped
+newer than this release is refused (it could hold data this release would misread).
+
+To change the schema: edit the models, append a step to `STEPS` that brings a file of the previous
+version to the new one (playhouse.migrate), and bump nothing else: the version is len(STEPS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+
+from app.db.models import ALL_MODELS, AuditHead, Meta
+from app.errors import DatabaseError
+from app.i18n import _
+
+# STEPS[i] upgrades a file of version i+1 to version i+2. Version 1 is the first release.
+STEPS: list[Callable[[Database], None]] = []
+CURRENT_VERSION = 1 + len(STEPS)
+
+
+_SQLITE_GUARD = [
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+]
+_PG_GUARD = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+]
+
+
+def install_audit_guard(db: Database) -> None:
+    """Make the audit log append-only in the database itself (triggers refuse UPDATE/DELETE)."""
+    from peewee import PostgresqlDatabase
+
+    for sql in _PG_GUARD if isinstance(db, PostgresqlDatabase) else _SQLITE_GUARD:
+        db.execute_sql(sql)
+
+
+def stored_version(db: Database) -> int | None:
+    """The version stamped in the file, or None for an empty database."""
+    if not db.table_exists(Meta._meta.table_name):
+        return None
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    return int(row.value) if row else None
+
+
+def _stamp(version: int) -> None:
+    updated = Meta.update(value=str(version)).where(Meta.key == "schema_version").execute()
+    if not updated:
+        Meta.create(key="schema_version", value=str(version))
+
+
+def upgrade(db: Database, *, create: bool = True,
+            before_steps: Callable[[int], object] | None = None) -> int:
+    """Bring the database to `CURRENT_VERSION`; return the version it had before (0 if new).
+
+    `before_steps(version)` runs once before the first step changes an existing database
+    (`open_database` passes the pre-migration backup of a SQLite file).
+
+    Raises:
+        DatabaseError: the file is newer than this release, or empty while `create` is False,
+            or what `before_steps` raises (then no step ran).
+    """
+    version = stored_version(db)
+    if version is None:
+        if not create:
+            raise DatabaseError(_("This database is empty; create it first."))
+        with db.atomic():
+            db.create_tables(ALL_MODELS)
+            AuditHead.create()
+            install_audit_guard(db)
+            _stamp(CURRENT_VERSION)
+        return 0
+    if version > CURRENT_VERSION:
+        raise DatabaseError(_("This database was written by a newer OrderBook Desk (schema "
+                              "{found}, this program knows {known}). Please update the program.")
+                            .format(found=version, known=CURRENT_VERSION))
+    if version < CURRENT_VERSION and before_steps is not None:
+        before_steps(version)
+    for step_version in range(version, CURRENT_VERSION):
+        with db.atomic():
+            STEPS[step_version - 1](db)
+            _stamp(step_version + 1)
+    return version

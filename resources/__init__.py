@@ -1,0 +1,1 @@
+"""Packaged resources: translations, fonts, icons (loaded via importlib.resources)."""

@@ -1,0 +1,1 @@
+"""Several processes writing the same database at once."""

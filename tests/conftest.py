@@ -1,0 +1,96 @@
+"""Shared fixtures: a real database file per test (SQLite), or PostgreSQL when
+ORDERBOOK_TEST_PG is set to a server URL (each test gets a fresh schema). Each database has
+the admin user `tester`; `add_user` adds more."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from app import i18n
+from app.db import connection
+from app.services.base import Actor
+
+ADMIN = Actor("tester", "admin")
+TEST_PASSWORD = "test-password"
+_HASH: list[str] = []
+
+
+def add_user(username: str, role: str) -> Actor:
+    """A user straight in the database (test set-up, no admin needed); password TEST_PASSWORD.
+    The Argon2 hash is computed once per run: hashing is deliberately slow."""
+    from app.db.models import User
+
+    if not _HASH:
+        from argon2 import PasswordHasher
+
+        _HASH.append(PasswordHasher().hash(TEST_PASSWORD))
+    User.create(username=username, role=role, password_hash=_HASH[0])
+    return Actor(username, role)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages in English unless a test switches language."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("ORDERBOOK_TEST_PG") or None
+
+
+PG_SUITES = ("services", "concurrency", "crash")
+
+
+def pytest_generate_tests(metafunc):
+    """Service-level tests run on SQLite and, when ORDERBOOK_TEST_PG names a server, on
+    PostgreSQL too; GUI and report tests use SQLite only."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = ["sqlite"]
+    folder = Path(str(metafunc.definition.path)).parent.name
+    if _postgres_url() and folder in PG_SUITES:
+        backends.append("postgresql")
+    metafunc.parametrize("backend", backends)
+
+
+@pytest.fixture
+def db(tmp_path: Path, backend: str):
+    """A fresh, migrated database bound to the models, with the admin user `tester`."""
+    if backend == "postgresql":
+        yield from _postgres_db()
+    else:
+        handle = connection.open_database(tmp_path / "test.sqlite3")
+        add_user(ADMIN.username, ADMIN.role)
+        yield handle
+        connection.close_database()
+
+
+def _postgres_db():
+    import psycopg2
+
+    pg = _postgres_url()
+    assert pg
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = psycopg2.connect(pg)
+    admin.autocommit = True
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    try:
+        handle = connection.open_database(pg.rsplit("/", 1)[0] + "/" + name)
+        add_user(ADMIN.username, ADMIN.role)
+        yield handle
+    finally:
+        connection.close_database()
+        admin.cursor().execute(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.close()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    """An admin actor."""
+    return ADMIN

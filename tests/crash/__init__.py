@@ -1,0 +1,1 @@
+"""Crash-safety tests: kill a process mid-operation, prove all-or-nothing."""

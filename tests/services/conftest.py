@@ -1,0 +1,68 @@
+"""Fixtures for service tests: the worked example of DOMAIN.md, step by step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from app.db import models
+from app.services import events, merchants, stock
+from app.services.base import Actor
+from app.services.stock import SeriesInfo
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per table: compare before/after to prove a refused service wrote nothing."""
+    return {m.__name__: m.select().count() for m in models.ALL_MODELS}
+
+
+def audit_rows(since: int = 0) -> list[models.AuditLog]:
+    """Audit records with seq > `since`, in order."""
+    return list(models.AuditLog.select().where(models.AuditLog.seq > since)
+                .order_by(models.AuditLog.seq))
+
+
+def last_seq() -> int:
+    """The highest audit seq so far (0 if none)."""
+    row = models.AuditLog.select().order_by(models.AuditLog.seq.desc()).first()
+    return row.seq if row else 0
+
+
+@pytest.fixture
+def series(db, actor: Actor) -> SeriesInfo:
+    """Series BJ, 7 digits, 50 slips per book, nothing registered yet."""
+    return stock.create_series(actor, "BJ", 7, 50, "北京订单本")
+
+
+@pytest.fixture
+def stocked(series: SeriesInfo, actor: Actor) -> SeriesInfo:
+    """Series BJ with stock BJ0000001–BJ0001000 (20 books), as in the worked example."""
+    stock.register_next_books(actor, series.id, 20)
+    return series
+
+
+@dataclass(frozen=True)
+class Example:
+    """Ids of the worked example: event 2026-SH-01, 安信地板 (120), 马可波罗瓷砖 (40)."""
+
+    series_id: str
+    event_id: str
+    anxin: str
+    marco: str
+
+
+@pytest.fixture
+def example(stocked: SeriesInfo, actor: Actor) -> Example:
+    """The worked example before planning: event, two merchants and their estimates."""
+    event = events.create_event(actor, "2026-SH-01", "2026上海家博会（春季）", "装大",
+                                dt.date(2026, 3, 14), dt.date(2026, 3, 15),
+                                "上海新国际博览中心", ["王芳", "李娜"])
+    anxin = merchants.create_merchant(actor, "安信地板", "安信伟光（上海）木材有限公司", "地板",
+                                      "王芳", "张伟", "13800000001", "3")
+    marco = merchants.create_merchant(actor, "马可波罗瓷砖", "广东唯美陶瓷有限公司", "瓷砖",
+                                      "王芳", "李明", "13800000002", "3")
+    events.set_estimate(actor, event.id, anxin.id, 120)
+    events.set_estimate(actor, event.id, marco.id, 40)
+    return Example(stocked.id, event.id, anxin.id, marco.id)

@@ -1,0 +1,1 @@
+"""The PySide6 desktop GUI of OrderBook Desk; it talks to app.services only."""
