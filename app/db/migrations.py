@@ -14,12 +14,19 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from app.db.models import ALL_MODELS, AuditHead, Meta
+from app.db.models import ALL_MODELS, RETURN_MODELS, AuditHead, Meta
 from app.errors import DatabaseError
 from app.i18n import _
 
+
+
+def _v2_returns(db: Database) -> None:
+    """Version 2: return check, slips, seals, fines, deposit close-out, archive (issue 4)."""
+    db.create_tables(RETURN_MODELS)
+
+
 # STEPS[i] upgrades a file of version i+1 to version i+2. Version 1 is the first release.
-STEPS: list[Callable[[Database], None]] = []
+STEPS: list[Callable[[Database], None]] = [_v2_returns]
 CURRENT_VERSION = 1 + len(STEPS)
 
 

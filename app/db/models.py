@@ -225,7 +225,133 @@ class AuditLog(BaseModel):
     hash = CharField(max_length=64, default="")
 
 
+class MerchantReturn(BaseModel):
+    """A merchant's return check for one event (R3.1): open while slips are entered (every
+    step undoable), closed when every issued slip has a state."""
+
+    event = ForeignKeyField(Event, on_delete="RESTRICT")
+    merchant = ForeignKeyField(Merchant, on_delete="RESTRICT")
+    state = CharField(max_length=10, default="open")  # open / closed
+    opened_by = CharField(max_length=64)
+    opened_at = DateTimeField(default=utcnow)
+    closed_by = CharField(null=True, max_length=64)
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("event", "merchant"), True),)
+
+
+class SealBatch(BaseModel):
+    """Void slips sealed together (R3.6): seal number, date, who; the slips point here."""
+
+    seal_no = CharField(unique=True, max_length=40)
+    event = ForeignKeyField(Event, on_delete="RESTRICT")
+    slip_count = IntegerField()
+    sealed_by = CharField(max_length=64)
+    sealed_at = DateTimeField(default=utcnow)
+    note = TextField(default="")
+
+
+class Slip(BaseModel):
+    """The returned state of one slip (R3.1–R3.6). Only slips entered in a return check have a
+    row (decision 0004); an issued slip without one is not entered yet."""
+
+    series = ForeignKeyField(Series, on_delete="RESTRICT")
+    number = BigIntegerField()
+    book = ForeignKeyField(Book, on_delete="RESTRICT")
+    event = ForeignKeyField(Event, on_delete="RESTRICT")
+    merchant = ForeignKeyField(Merchant, on_delete="RESTRICT")
+    state = CharField(max_length=12)  # used / unused / void / missing / written_off
+    recovered = BooleanField(default=False)
+    seal = ForeignKeyField(SealBatch, null=True, backref="slips", on_delete="RESTRICT")
+    chase_manager = CharField(default="", max_length=50)
+    chase_due = DateField(null=True)
+    write_off_reason = TextField(null=True)
+    customer_name = CharField(default="", max_length=50)
+    customer_phone = CharField(default="", max_length=40)
+    deal_fen = BigIntegerField(null=True)
+    customer_deposit_fen = BigIntegerField(null=True)
+    updated_by = CharField(max_length=64)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("series", "number"), True),
+            (("event", "merchant", "state"), False),
+            (("book", "number"), False),
+        )
+
+
+class ReturnStep(BaseModel):
+    """One entry of a return check and the states it replaced, so it can be undone until the
+    merchant's return is closed."""
+
+    merchant_return = ForeignKeyField(MerchantReturn, backref="steps", on_delete="RESTRICT")
+    seq = IntegerField()
+    action = CharField(max_length=20)  # mark / remaining
+    state = CharField(max_length=12)
+    series = ForeignKeyField(Series, on_delete="RESTRICT")
+    changes = TextField()  # JSON [[number, previous state or null], ...]
+    by = CharField(max_length=64)
+    at = DateTimeField(default=utcnow)
+    undone_by = CharField(null=True, max_length=64)
+    undone_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("merchant_return", "seq"), True),)
+
+
+class Fine(BaseModel):
+    """A fine for a written-off slip (R3.4); a reversal is another row with a negative amount."""
+
+    event = ForeignKeyField(Event, on_delete="RESTRICT")
+    merchant = ForeignKeyField(Merchant, on_delete="RESTRICT")
+    slip = ForeignKeyField(Slip, on_delete="RESTRICT")
+    amount_fen = BigIntegerField()
+    reason = TextField()
+    by = CharField(max_length=64)
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("event", "merchant"), False),)
+
+
+class DepositCloseOut(BaseModel):
+    """A merchant's deposit settled after the return (R3.5): refund = deposit − fines, or the
+    shortfall the merchant owes (carried to settlement, R6.6)."""
+
+    event = ForeignKeyField(Event, on_delete="RESTRICT")
+    merchant = ForeignKeyField(Merchant, on_delete="RESTRICT")
+    deposit_fen = BigIntegerField()
+    fines_fen = BigIntegerField()
+    refund_fen = BigIntegerField()
+    shortfall_fen = BigIntegerField()
+    receipt_no = CharField(unique=True, max_length=40)
+    payment_method = CharField(max_length=20)
+    received_by = CharField(default="", max_length=50)
+    by = CharField(max_length=64)
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("event", "merchant"), True),)
+
+
+class EventArchive(BaseModel):
+    """An event archived (R3.7) once no slip is unresolved."""
+
+    event = ForeignKeyField(Event, unique=True, on_delete="RESTRICT")
+    by = CharField(max_length=64)
+    at = DateTimeField(default=utcnow)
+    note = TextField(default="")
+
+
+RETURN_MODELS: list[type[BaseModel]] = [
+    MerchantReturn, SealBatch, Slip, ReturnStep, Fine, DepositCloseOut, EventArchive,
+]
+"""Added in schema version 2 (issue 4: after the event)."""
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Meta, Setting, Series, StockBatch, Merchant, Event, EventManager, Estimate, Checkout, Book,
-    DepositEntry, IssueReversal, User, AuditHead, AuditLog,
+    DepositEntry, IssueReversal, User, AuditHead, AuditLog, *RETURN_MODELS,
 ]

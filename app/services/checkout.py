@@ -14,6 +14,7 @@ from app.db.models import (
     IssueReversal,
     Merchant,
     Series,
+    Slip,
     utcnow,
 )
 from app.domain.money import Money
@@ -204,6 +205,9 @@ def reverse_issue(actor: Actor, book_code: str, reason: str) -> ReversalInfo:
         raise Conflict(_("Book {code} is not issued, so there is nothing to take back.").format(
             code=book_info(book).code))
     info = book_info(book)
+    if Slip.select().where(Slip.book == book).exists():
+        raise Conflict(_("Book {code} is already in the return check; it cannot be taken back "
+                         "to stock.").format(code=info.code))
     event = Event.get_by_id(book.event_id)
     refund = Money(event.deposit_per_book_fen)
     taken = Book.update(state="in_stock", event=None, merchant=None, checkout=None).where(

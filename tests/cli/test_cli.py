@@ -6,6 +6,7 @@ import pytest
 
 from app import i18n
 from app.cli import main
+from app.db import migrations
 
 PASSWORD = "cli-password"
 
@@ -34,7 +35,7 @@ def test_init_creates_a_versioned_database_and_its_first_admin(capsys, tmp_path)
     path = str(tmp_path / "new.sqlite3")
     code, out, _ = run(capsys, "--db", path, "init", "--admin", "boss")
     assert code == 0
-    assert "schema 1" in out and "boss" in out
+    assert f"schema {migrations.CURRENT_VERSION}" in out and "boss" in out
     assert run(capsys, "--db", path, "series-list")[0] == 0
 
 

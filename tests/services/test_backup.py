@@ -171,9 +171,14 @@ def test_daily_backup_when_the_newest_is_old_enough_and_data_changed(dbfile, ser
     assert again is not None and last_number(again.path) == 250
 
 
+NOW = migrations.CURRENT_VERSION
+"""The schema version this release writes."""
+
+
 @pytest.fixture
 def version_2(monkeypatch):
-    """A release with one more schema step; the step notes which backups existed when it ran."""
+    """A release with one more schema step than this one (version NOW + 1); the step notes
+    which backups existed when it ran."""
     seen: list[list[str]] = []
 
     def step(db):
@@ -181,8 +186,8 @@ def version_2(monkeypatch):
         seen.append([b.reason for b in backup.list_backups(path)])
         db.execute_sql("CREATE TABLE added_in_v2 (x INTEGER)")
 
-    monkeypatch.setattr(migrations, "STEPS", [step])
-    monkeypatch.setattr(migrations, "CURRENT_VERSION", 2)
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, step])
+    monkeypatch.setattr(migrations, "CURRENT_VERSION", NOW + 1)
     return seen
 
 
@@ -193,10 +198,10 @@ def test_an_existing_file_is_backed_up_before_the_first_migration_step(
     connection.open_database(dbfile)
     assert version_2 == [["pre-migration"]]
     (pre,) = backup.list_backups(dbfile)
-    assert one(pre.path, "SELECT value FROM meta WHERE key = 'schema_version'") == "1"
+    assert one(pre.path, "SELECT value FROM meta WHERE key = 'schema_version'") == str(NOW)
     assert one(pre.path, "SELECT count(*) FROM sqlite_master WHERE name = 'added_in_v2'") == 0
     assert last_number(pre.path) == 200
-    assert one(dbfile, "SELECT value FROM meta WHERE key = 'schema_version'") == "2"
+    assert one(dbfile, "SELECT value FROM meta WHERE key = 'schema_version'") == str(NOW + 1)
 
 
 def test_no_upgrade_without_its_backup(dbfile, series_id, version_2, monkeypatch):
@@ -210,7 +215,7 @@ def test_no_upgrade_without_its_backup(dbfile, series_id, version_2, monkeypatch
     with pytest.raises(DatabaseError, match="not upgraded.*disk full"):
         connection.open_database(dbfile)
     assert version_2 == []
-    assert one(dbfile, "SELECT value FROM meta WHERE key = 'schema_version'") == "1"
+    assert one(dbfile, "SELECT value FROM meta WHERE key = 'schema_version'") == str(NOW)
 
 
 def test_a_new_file_needs_no_pre_migration_backup(tmp_path, version_2):

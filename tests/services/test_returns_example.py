@@ -1,0 +1,128 @@
+"""The worked example of DOMAIN.md after the event, through the services (R3.1–R3.7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.money import Money
+from app.errors import Conflict, InputError
+from app.services import (
+    archive,
+    chase,
+    checkout,
+    deposits,
+    plan,
+    reconciliation,
+    returns,
+    seals,
+    slip_details,
+)
+from tests.services.conftest import row_counts
+
+
+@pytest.fixture
+def issued(example, actor):
+    """The worked example checked out: 安信 BJ0000001–0000150, 马可波罗 BJ0000151–0000200."""
+    plan.build_plan(actor, example.event_id)
+    checkout.checkout_merchant(actor, example.event_id, example.anxin, "张伟", "cash")
+    checkout.checkout_merchant(actor, example.event_id, example.marco, "李明", "cash")
+    return example
+
+
+def enter_example_returns(ex, actor):
+    """安信 used 97, unused 45, void 5, missing 3; 马可波罗 used 22, unused 27, void 1."""
+    e, a, m = ex.event_id, ex.anxin, ex.marco
+    returns.mark_slips(actor, e, a, "BJ0000017, 0000088, 0000149", "missing")
+    returns.mark_slips(actor, e, a, "10-12, 60, 99", "void")
+    returns.mark_slips(actor, e, a, "BJ0000101-0000145", "unused")   # 45 unused
+    for code in ("BJ0000001-0000050", "BJ0000051-0000100", "BJ0000101-0000150"):
+        returns.mark_remaining(actor, e, a, code, "used")
+    returns.mark_slips(actor, e, m, "BJ0000173", "void")
+    returns.mark_slips(actor, e, m, "174-200", "unused")              # 27 unused
+    returns.mark_remaining(actor, e, m, "BJ0000151", "used")          # 22 used
+
+
+def test_worked_example_reconciles_exactly(issued, actor):
+    """R3.2: issued = used + unused + void + missing for each merchant and the event."""
+    enter_example_returns(issued, actor)
+    table = reconciliation.reconciliation(actor, issued.event_id)
+    lines = {line.brand: line.counts for line in table.lines}
+    assert lines["安信地板"].as_tuple() == (150, 97, 45, 5, 3, 0, 0)
+    assert lines["马可波罗瓷砖"].as_tuple() == (50, 22, 27, 1, 0, 0, 0)
+    assert table.total.as_tuple() == (200, 119, 72, 6, 3, 0, 0)
+    assert all(line.counts.balanced for line in table.lines) and table.total.balanced
+
+
+def test_worked_example_deposits_fines_and_archive(issued, actor):
+    """R3.3–R3.7 on the worked example: 马可波罗 gets ¥200 back, 安信 ¥600 − ¥200 = ¥400."""
+    ex = issued
+    enter_example_returns(ex, actor)
+    returns.close_return(actor, ex.event_id, ex.anxin)
+    returns.close_return(actor, ex.event_id, ex.marco)
+    marco = deposits.close_out_deposit(actor, ex.event_id, ex.marco, "cash", "李明")
+    assert (marco.deposit, marco.fines, marco.refund) == (Money(20000), Money(0), Money(20000))
+    with pytest.raises(Conflict, match="3"):
+        deposits.close_out_deposit(actor, ex.event_id, ex.anxin, "cash", "张伟")
+    items = chase.chase_list(actor, ex.event_id)
+    assert [i.number for i in items] == ["BJ0000017", "BJ0000088", "BJ0000149"]
+    assert {i.manager for i in items} == {"王芳"}
+    chase.recover_slips(actor, ex.event_id, ex.anxin, "BJ0000088", "used")
+    fines = chase.write_off(actor, ex.event_id, ex.anxin, "17, 149", "商家遗失，无法追回")
+    assert fines.total == Money(20000) and fines.slips == ("BJ0000017", "BJ0000149")
+    with pytest.raises(Conflict):
+        chase.write_off(actor, ex.event_id, ex.anxin, "88", "recovered already")
+    anxin = deposits.close_out_deposit(actor, ex.event_id, ex.anxin, "cash", "张伟")
+    assert (anxin.deposit, anxin.fines, anxin.refund, anxin.shortfall) == (
+        Money(60000), Money(20000), Money(40000), Money(0))
+    line = {x.brand: x.counts for x in reconciliation.reconciliation(actor, ex.event_id).lines}
+    assert line["安信地板"].as_tuple() == (150, 98, 45, 5, 0, 2, 0)
+    status = archive.event_status(actor, ex.event_id)
+    assert status.state == "reconciled" and any("void" in b for b in status.blockers)
+    with pytest.raises(Conflict):
+        archive.archive_event(actor, ex.event_id)
+    seal = seals.seal_voids(actor, ex.event_id, "F-2026-001")
+    assert seal.count == 6 and seal.ranges == "BJ0000010–0000012, BJ0000060, BJ0000099, BJ0000173"
+    done = archive.archive_event(actor, ex.event_id)
+    assert done.state == "archived" and not done.blockers
+    bag = archive.archive_bag(actor, ex.event_id)
+    assert [(b.brand, b.slips, b.ranges) for b in bag.lines] == [
+        ("安信地板", 150, "BJ0000001–0000150"), ("马可波罗瓷砖", 50, "BJ0000151–0000200")]
+
+
+def test_foreign_and_double_entries_change_nothing(issued, actor):
+    ex = issued
+    returns.mark_slips(actor, ex.event_id, ex.anxin, "1-5", "used")
+    before = row_counts()
+    with pytest.raises(Conflict, match="马可波罗瓷砖"):
+        returns.mark_slips(actor, ex.event_id, ex.anxin, "149-152", "used")
+    with pytest.raises(Conflict, match="already entered"):
+        returns.mark_slips(actor, ex.event_id, ex.anxin, "5-7", "void")
+    with pytest.raises(Conflict, match="not in any book"):
+        returns.mark_slips(actor, ex.event_id, ex.anxin, "BJ0000999", "used")
+    with pytest.raises(InputError):
+        returns.mark_slips(actor, ex.event_id, ex.anxin, "12a", "used")
+    assert row_counts() == before
+
+
+def test_undo_restores_until_closed(issued, actor):
+    ex = issued
+    returns.mark_slips(actor, ex.event_id, ex.marco, "151-160", "void")
+    returns.mark_remaining(actor, ex.event_id, ex.marco, "BJ0000151-0000200", "used")
+    step = returns.undo_last(actor, ex.event_id, ex.marco)
+    assert step.count == 40 and step.state == "used"
+    assert returns.get_merchant_counts(actor, ex.event_id, ex.marco).not_entered == 40
+    returns.undo_last(actor, ex.event_id, ex.marco)
+    assert returns.get_merchant_counts(actor, ex.event_id, ex.marco).not_entered == 50
+    with pytest.raises(Conflict):
+        returns.undo_last(actor, ex.event_id, ex.marco)
+
+
+def test_used_slip_details(issued, actor):
+    ex = issued
+    returns.mark_slips(actor, ex.event_id, ex.anxin, "2", "used")
+    info = slip_details.set_slip_details(actor, "BJ0000002", "刘洋", "13900000000", "18000",
+                                         "2000")
+    assert info.deal == Money(1_800_000) and info.customer_deposit == Money(200_000)
+    returns.mark_slips(actor, ex.event_id, ex.anxin, "3", "void")
+    with pytest.raises(Conflict):
+        slip_details.set_slip_details(actor, "BJ0000003", "刘洋")
