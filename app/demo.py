@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services import checkout, events, merchants, plan, settings, stock, users
+from app.services import (
+    checkout,
+    deposits,
+    events,
+    merchants,
+    plan,
+    returns,
+    settings,
+    slip_details,
+    stock,
+    users,
+)
 from app.services.base import Actor
 
 DEMO_PASSWORD = "orderbook"
@@ -17,9 +28,11 @@ EXTRA_MERCHANTS = [
 ]
 
 
-def load_demo(actor: Actor | None = None) -> dict[str, str]:
+def load_demo(actor: Actor | None = None, *, after_event: bool = False) -> dict[str, str]:
     """Create the worked example: series BJ, 20 books, event 2026-SH-01, two merchants checked
     out as in DOMAIN.md (安信地板 3 books, 马可波罗瓷砖 1 book), three more merchants planned.
+    With `after_event`, their returns are entered as in the worked example (see
+    `enter_demo_returns`).
     Without an actor it acts as the first administrator; in a database without users it first
     creates the users admin, clerk, manager and finance, all with the password `DEMO_PASSWORD`.
     Returns ids by name.
@@ -47,7 +60,29 @@ def load_demo(actor: Actor | None = None) -> dict[str, str]:
     plan.build_plan(actor, event.id, series.id)
     checkout.checkout_merchant(actor, event.id, anxin.id, "张伟", "cash", "")
     checkout.checkout_merchant(actor, event.id, marco.id, "李明", "wechat", "")
+    if after_event:
+        enter_demo_returns(actor, ids)
     return ids
+
+
+def enter_demo_returns(actor: Actor, ids: dict[str, str]) -> None:
+    """The worked example's return (R3.1–R3.5): 马可波罗 used 22, unused 27, void 1, closed and
+    its ¥200 refunded; 安信 used 97, unused 45, void 5, missing 3 (BJ0000017, 0000088, 0000149),
+    left open so the return screen has something to undo and close."""
+    event, anxin, marco = ids["event"], ids["安信地板"], ids["马可波罗瓷砖"]
+    returns.mark_slips(actor, event, marco, "BJ0000173", "void")
+    returns.mark_slips(actor, event, marco, "BJ0000174-0000200", "unused")
+    returns.mark_remaining(actor, event, marco, "BJ0000151-0000200", "used")
+    returns.close_return(actor, event, marco)
+    deposits.close_out_deposit(actor, event, marco, "wechat", "李明")
+    returns.mark_slips(actor, event, anxin, "BJ0000017, 0000088, 0000149", "missing")
+    returns.mark_slips(actor, event, anxin, "BJ0000010-0000012, 0000060, 0000099", "void")
+    returns.mark_slips(actor, event, anxin, "BJ0000101-0000145", "unused")
+    for code in ("BJ0000001-0000050", "BJ0000051-0000100", "BJ0000101-0000150"):
+        returns.mark_remaining(actor, event, anxin, code, "used")
+    slip_details.set_slip_details(actor, "BJ0000002", "刘洋", "13900000002", "18000", "2000")
+    slip_details.set_slip_details(actor, "BJ0000003", "陈晨", "13900000003", "9000", "2000")
+    slip_details.set_slip_details(actor, "BJ0000004", "周敏", "13900000004", "5000", "1000")
 
 
 def _demo_actor() -> Actor:

@@ -72,7 +72,7 @@ def load_demo_if_empty(info: SessionInfo) -> str:
     if users.has_users():
         return ""
     with busy_cursor():
-        load_demo()
+        load_demo(after_event=True)
     return "admin"
 
 

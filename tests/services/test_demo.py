@@ -23,3 +23,16 @@ def test_demo_builds_the_worked_example(db, actor):
     assert chinese_capital(receipt.deposit) == "人民币陆佰元整"
     (series,) = stock_report.stock_report(actor)
     assert series.totals == {"issued": (4, 200), "planned": (8, 400), "in_stock": (8, 400)}
+
+
+def test_demo_after_the_event_holds_the_worked_example_return(db, actor):
+    """R3.2/R3.5: 安信 97/45/5/3 still open; 马可波罗 22/27/1 closed and ¥200 refunded."""
+    from app.services import deposits, reconciliation
+
+    ids = load_demo(actor, after_event=True)
+    lines = {line.brand: line for line in reconciliation.reconciliation(actor, ids["event"]).lines}
+    assert lines["安信地板"].counts.as_tuple() == (150, 97, 45, 5, 3, 0, 0)
+    assert lines["安信地板"].return_state == "open"
+    assert lines["马可波罗瓷砖"].counts.as_tuple() == (50, 22, 27, 1, 0, 0, 0)
+    marco = deposits.get_deposit_status(actor, ids["event"], ids["马可波罗瓷砖"])
+    assert marco.closed_out and marco.refund == Money.yuan(200)
