@@ -12,7 +12,6 @@ from app.domain.returns import ARCHIVED, CLOSED, EVENT_STATE_LABELS, Counts, eve
 from app.errors import Conflict
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
-from app.services.deposits import deposit_status
 from app.services.events import event_row
 from app.services.reconciliation import build
 from app.services.returns import fmt_of
@@ -89,7 +88,7 @@ def _blockers(event: Event, total: Counts, waiting: list, checked_out: bool) -> 
     unsealed = len(_unsealed(event))
     if unsealed:
         out.append(_("{n} void slips not sealed.").format(n=unsealed))
-    held = [s.brand for s in _deposit_rows(event) if not s.closed_out]
+    held = _deposits_not_closed_out(event)
     if held:
         out.append(_("Deposits not closed out: {brands}.").format(
             brands=", ".join(held[:5]) + (_(" and {n} more").format(n=len(held) - 5)
@@ -97,13 +96,22 @@ def _blockers(event: Event, total: Counts, waiting: list, checked_out: bool) -> 
     return out
 
 
-def _deposit_rows(event: Event) -> list:
-    from app.db.models import DepositEntry
+def _deposits_not_closed_out(event: Event) -> list[str]:
+    """Brands holding a deposit for the event that has not been closed out, by brand."""
+    from app.db.models import DepositCloseOut, DepositEntry
 
-    ids = {m for (m,) in DepositEntry.select(DepositEntry.merchant).where(
-        DepositEntry.event == event).distinct().tuples()}
-    merchants = Merchant.select().where(Merchant.id.in_(list(ids))) if ids else []
-    return sorted((deposit_status(event, m) for m in merchants), key=lambda s: s.brand)
+    from peewee import fn
+
+    held = {m for (m,) in DepositEntry.select(DepositEntry.merchant).where(
+        DepositEntry.event == event).group_by(DepositEntry.merchant)
+        .having(fn.SUM(DepositEntry.amount_fen) > 0).tuples()}
+    done = {m for (m,) in DepositCloseOut.select(DepositCloseOut.merchant).where(
+        DepositCloseOut.event == event).tuples()}
+    waiting = list(held - done)
+    if not waiting:
+        return []
+    return sorted(b for (b,) in Merchant.select(Merchant.brand).where(
+        Merchant.id.in_(waiting)).tuples())
 
 
 @query("events.status")

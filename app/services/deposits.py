@@ -99,10 +99,14 @@ def get_deposit_status(actor: Actor, event_id: str, merchant_id: str) -> Deposit
 
 @query("deposits.list")
 def list_deposit_status(actor: Actor, event_id: str) -> list[DepositStatus]:
-    """Every merchant with a deposit at the event, by brand."""
+    """Every merchant holding a deposit at the event (or whose deposit was closed out), by
+    brand."""
     event = event_row(event_id)
     ids = {m for (m,) in DepositEntry.select(DepositEntry.merchant).where(
-        DepositEntry.event == event).distinct().tuples()}
+        (DepositEntry.event == event) & (DepositEntry.kind != "refunded"))
+        .group_by(DepositEntry.merchant).having(fn.SUM(DepositEntry.amount_fen) > 0).tuples()}
+    ids |= {m for (m,) in DepositCloseOut.select(DepositCloseOut.merchant).where(
+        DepositCloseOut.event == event).tuples()}
     rows = Merchant.select().where(Merchant.id.in_(list(ids))) if ids else []
     return sorted((deposit_status(event, m) for m in rows), key=lambda s: s.brand)
 
