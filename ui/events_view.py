@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import N_, _
-from app.services import events, excel_io, merchants
+from app.services import archive, events, excel_io, merchants
 from app.services.events import EstimateInfo, EventInfo, kind_label
 from ui.area import AreaView
 from ui.context import UiContext
 from ui.event_dialogs import EstimateDialog, EventDialog
+from ui.event_status import EventStatusWidget
 from ui.file_names import safe_file_name
 from ui.merchants_view import XLSX_FILTER
 from ui.ops import show_error
@@ -172,6 +173,7 @@ class EventsView(AreaView):
         self.estimates_table = RecordTable(EstimateTableModel(self, self.save_estimate), self,
                                            filter_placeholder=_("Filter merchants…"))
         self.merchants_box = QGroupBox(self)
+        self.status = EventStatusWidget(self)
         self._build()
         self.setFocusProxy(self.events_table.view)
         self.events_table.selection_changed.connect(self.reload_estimates)
@@ -196,6 +198,7 @@ class EventsView(AreaView):
         layout = QVBoxLayout(events_box)
         layout.addLayout(button_row(self.new_button, self.edit_button))
         layout.addWidget(self.events_table)
+        layout.addWidget(self.status)
         layout = QVBoxLayout(self.merchants_box)
         layout.addLayout(button_row(self.add_button, self.estimate_button, self.remove_button,
                                     self.template_button))
@@ -218,9 +221,11 @@ class EventsView(AreaView):
         self.reload_estimates()
 
     def reload_estimates(self) -> None:
-        """Show the chosen event's merchants."""
+        """Show the chosen event's stage and what blocks the next one, and its merchants."""
         event = self.selected_event()
         rows: list[EstimateInfo] = []
+        self.status.show_status(self.ctx.ops.query(self, archive.event_status, event.id).value
+                                if event is not None else None)
         if event is not None:
             rows = self.ctx.ops.query(self, events.list_estimates, event.id).value or []
             self.merchants_box.setTitle(_("Merchants of {code} {name} — double-click an "

@@ -204,3 +204,31 @@ def test_removing_a_merchant_is_not_done_when_not_confirmed(qtbot, ctx, actor, m
     messages.answer = QMessageBox.StandardButton.No
     view.remove_merchant()
     assert len(events.list_estimates(actor, event.id)) == 1
+
+
+def test_the_chosen_event_shows_its_stage_and_what_blocks_the_next(qtbot, ctx, actor):
+    """The event screen says where each event stands (planning → checked out → returning →
+    reconciled → archived) and, in words, what blocks its next step (issue 4 point 8)."""
+    from app.services import checkout, returns
+
+    series = stock.create_series(actor, "BJ", 7, 50)
+    stock.register_next_books(actor, series.id, 4)
+    fair = events.create_event(actor, "E1", "家博会", "装大", "2026-03-14", "2026-03-15")
+    events.create_event(actor, "E2", "专场", "专场", "2026-05-01", "2026-05-02")
+    anxin = merchants.create_merchant(actor, "安信地板")
+    events.set_estimate(actor, fair.id, anxin.id, 50)
+    plan.build_plan(actor, fair.id)
+    checkout.checkout_merchant(actor, fair.id, anxin.id, "张伟", "cash")
+    view = _view(qtbot, ctx)
+    view.events_table.select_where(lambda e: e.code == "E2")
+    assert view.status.status.state == "planning"
+    assert view.status.blockers.text().endswith("• No books are checked out yet.")
+    view.events_table.select_where(lambda e: e.code == "E1")
+    assert view.status.status.state == "checked_out"
+    assert "font-weight:bold\">Checked out<" in view.status.stages.text()
+    assert "• Returns not closed: 安信地板." in view.status.blockers.text()
+    ctx.ops.run(view, returns.mark_remaining, fair.id, anxin.id, "BJ0000001", "void")
+    ctx.ops.run(view, returns.close_return, fair.id, anxin.id)
+    assert view.status.status.state == "reconciled"
+    assert view.status.blockers.text().splitlines()[1:] == [
+        "• 50 void slips not sealed.", "• Deposits not closed out: 安信地板."]
