@@ -15,6 +15,15 @@ labels_a4          .pdf         one of checkout_id= / event_id= / book_codes=[..
                                 gap_x_mm=0, gap_y_mm=0
 labels_single      .pdf         one of checkout_id= / event_id= / book_codes=[...];
                                 width_mm=60, height_mm=40
+reconciliation     .pdf .xlsx   event_id (required); audit anchor in the footer (R3.2)
+chase_list         .pdf .xlsx   event_id=None, manager=None (None: all); a section per
+                                category manager (R3.3)
+fine_notice        .pdf         event_id, merchant_id (required) (R3.4)
+deposit_refund     .pdf         event_id, merchant_id (required); A5 landscape; refused before
+                                the deposit is closed out (R3.5)
+seal_label         .pdf         seal_id (required: id or seal number), event_id=None,
+                                width_mm=60, height_mm=40, a4=False (True: one A4 page) (R3.6)
+archive_label      .pdf         event_id (required); A4 (R3.7)
 =================  ===========  ==============================================================
 
 ``event_id`` for labels means every issued or planned book of the event. ``book_codes`` accepts
@@ -33,6 +42,7 @@ from typing import Any
 
 from app.errors import AppError, InputError
 from app.i18n import N_, _
+from app.reports import after_event_builders as after
 from app.reports.checkout_forms import write_checkout_sheet_pdf, write_deposit_receipt_pdf
 from app.reports.labels import LabelSheet, write_label_sheet_pdf, write_single_labels_pdf
 from app.reports.requisition import write_requisition_pdf
@@ -134,6 +144,21 @@ REPORTS: dict[str, ReportSpec] = {
                             {**BOOK_SOURCES, **SHEET_DEFAULTS}),
     "labels_single": ReportSpec(N_("Book labels (label printer)"), {".pdf": _labels_single},
                                 {**BOOK_SOURCES, "width_mm": 60.0, "height_mm": 40.0}),
+    "reconciliation": ReportSpec(N_("Order slip reconciliation"),
+                                 {".pdf": after.reconciliation_pdf,
+                                  ".xlsx": after.reconciliation_xlsx}, {"event_id": REQUIRED}),
+    "chase_list": ReportSpec(N_("Missing slip chase list"),
+                             {".pdf": after.chase_pdf, ".xlsx": after.chase_xlsx},
+                             {"event_id": None, "manager": None}),
+    "fine_notice": ReportSpec(N_("Fine notice"), {".pdf": after.fine_notice_pdf},
+                              {"event_id": REQUIRED, "merchant_id": REQUIRED}),
+    "deposit_refund": ReportSpec(N_("Deposit refund receipt"),
+                                 {".pdf": after.deposit_refund_pdf},
+                                 {"event_id": REQUIRED, "merchant_id": REQUIRED}),
+    "seal_label": ReportSpec(N_("Void slip seal label"), {".pdf": after.seal_label_pdf},
+                             {"seal_id": REQUIRED, **after.SEAL_LABEL_DEFAULTS}),
+    "archive_label": ReportSpec(N_("Archive bag label"), {".pdf": after.archive_label_pdf},
+                                {"event_id": REQUIRED}),
 }
 
 
