@@ -131,25 +131,43 @@ def cmd_stock_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from app.reports import write_report
-    from app.services import events, stock
+REPORT_NAMES = ("stock", "requisition", "checkout_sheet", "deposit_receipt", "labels_a4",
+                "labels_single", "reconciliation", "chase_list", "fine_notice",
+                "deposit_refund", "seal_label", "archive_label")
+"""`app.reports.REPORTS` by name (listed here so `--help` does not load reportlab)."""
 
-    connection.open_database(args.db)
-    actor = _actor(args)
+
+def _report_params(actor: Actor, args: argparse.Namespace) -> dict:
+    """write_report parameters from the options given (codes and brands looked up)."""
+    from app.services import events, merchants, stock
+
     params: dict = {}
     if args.event:
         params["event_id"] = events.find_event(actor, args.event).id
     if args.series:
         params["series_id"] = stock.find_series(actor, args.series).id
-    if args.checkout:
-        params["checkout_id"] = args.checkout
+    if args.merchant:
+        params["merchant_id"] = merchants.find_merchant(actor, args.merchant).id
     if args.books:
         params["book_codes"] = [c.strip() for c in args.books.split(",") if c.strip()]
-    for key in ("columns", "rows", "first_position"):
+    for key, name in (("checkout", "checkout_id"), ("seal", "seal_id"),
+                      ("manager", "manager")):
+        if getattr(args, key):
+            params[name] = getattr(args, key)
+    for key in ("columns", "rows", "first_position", "width_mm", "height_mm"):
         if getattr(args, key) is not None:
             params[key] = getattr(args, key)
-    path = write_report(actor, args.name, Path(args.output), **params)
+    if args.a4:
+        params["a4"] = True
+    return params
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.reports import write_report
+
+    connection.open_database(args.db)
+    actor = _actor(args)
+    path = write_report(actor, args.name, Path(args.output), **_report_params(actor, args))
     _print(_("Written: {path}").format(path=path))
     return 0
 
@@ -317,16 +335,21 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--gap-reason", help=_("why numbers before the range are skipped"))
     add("stock-report", cmd_stock_report, _("print the stock report"))
     sp = add("report", cmd_report, _("write a report to .pdf or .xlsx"))
-    sp.add_argument("name", choices=["stock", "requisition", "checkout_sheet", "deposit_receipt",
-                                     "labels_a4", "labels_single"])
+    sp.add_argument("name", choices=REPORT_NAMES)
     sp.add_argument("output", help=_("output file, .pdf or .xlsx"))
     sp.add_argument("--event", help=_("event code"))
     sp.add_argument("--series", help=_("series prefix"))
     sp.add_argument("--checkout", help=_("checkout id (see `checkouts`)"))
     sp.add_argument("--books", help=_("book codes, comma separated"))
+    sp.add_argument("--merchant", help=_("merchant brand (fine_notice, deposit_refund)"))
+    sp.add_argument("--manager", help=_("category manager (chase_list)"))
+    sp.add_argument("--seal", help=_("seal number (seal_label)"))
     sp.add_argument("--columns", type=int)
     sp.add_argument("--rows", type=int)
     sp.add_argument("--first-position", type=int)
+    sp.add_argument("--width-mm", type=float, help=_("label width in mm (single labels)"))
+    sp.add_argument("--height-mm", type=float, help=_("label height in mm (single labels)"))
+    sp.add_argument("--a4", action="store_true", help=_("seal_label on one A4 page"))
     sp = add("checkouts", cmd_checkouts, _("list an event's checkouts"))
     sp.add_argument("event", help=_("event code"))
     sp = add("template", cmd_template, _("write the Excel import template"))
