@@ -259,7 +259,7 @@ class SealDialog(SubmitDialog):
         self.form.addRow(_("Seal number"), self.seal_no)
         self.form.addRow(_("Only these slips"), self.numbers)
         self.form.addRow(_("Note"), self.note)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Seal"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Seal slips"))
         self.seal_no.setFocus()
 
     def values(self) -> tuple[str, str, str]:

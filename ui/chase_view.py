@@ -132,10 +132,13 @@ class ChasePanel(EventPanel):
         return [self.table.model.record(row) for row in rows]
 
     def _enable(self) -> None:
-        chosen = bool(self.selected_items())
-        for btn in (self.assign_button, self.recover_button, self.write_off_button,
-                    self.reverse_button, self.notice_button):
-            btn.setEnabled(chosen)
+        chosen = self.selected_items()
+        for btn in (self.assign_button, self.recover_button, self.write_off_button):
+            btn.setEnabled(bool(chosen))
+        fined = bool(chosen) and any(i.state == WRITTEN_OFF and i.merchant_id
+                                     == chosen[0].merchant_id for i in self.items)
+        self.reverse_button.setEnabled(fined)
+        self.notice_button.setEnabled(fined)
 
     def choice(self, state: str) -> Choice | None:
         """The one merchant of the chosen rows and its slips in `state`; None (and a message)

@@ -89,6 +89,7 @@ def main() -> None:
     deposits.close_out_deposit(actor, event_id, anxin, "cash", "张伟")
     ctx.bridge.data_changed.emit()
     _tabs(view, out, "3_closed_out")
+    _previews(view, out)
     waiting = seals.unsealed_voids(actor, event_id)
     _dialog(SealDialog(view, f"{event.code}  {event.name}", waiting), out / "dialog_seal.png")
     seals.seal_voids(actor, event_id, "F-2026-001", None, "存放于档案柜 A3")
@@ -106,6 +107,24 @@ def _tabs(view: AfterEventView, out: Path, stem: str) -> None:
         view.tabs.setCurrentIndex(index)
         grab(view, out / f"{stem}_tab{index + 1}.png")
     view.tabs.setCurrentIndex(0)
+
+
+def _previews(view: AfterEventView, out: Path) -> None:
+    """Open the reconciliation, chase list, fine notice and refund receipt previews."""
+    from ui.print_preview import PreviewDialog
+
+    view.chase.written_off_box.setChecked(True)
+    view.chase.table.select_where(lambda _i: True)
+    view.deposits.table.select_where(lambda s: s.brand == "安信地板")
+    for btn in (view.reconciliation.print_button, view.chase.print_button,
+                view.chase.notice_button, view.deposits.receipt_button):
+        btn.click()
+        while view.ctx.ops.busy:
+            QApplication.processEvents()
+    for number, dialog in enumerate(view.findChildren(PreviewDialog), 1):
+        dialog.resize(820, 900)
+        grab(dialog, out / f"preview_{number}.png")
+        dialog.close()
 
 
 def _dialog(dialog: QWidget, path: Path) -> None:

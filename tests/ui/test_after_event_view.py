@@ -14,7 +14,7 @@ from app.services import archive, chase, deposits, reconciliation, returns, seal
 from tests.conftest import add_user
 from tests.services import conftest as service_fixtures
 from tests.services import test_returns_example as worked
-from tests.ui.helpers import drive, press_ok
+from tests.ui.helpers import drive, press_ok, wait_idle
 from ui.after_event_dialogs import (
     ArchiveDialog,
     AssignChaseDialog,
@@ -34,6 +34,7 @@ from ui.after_event_models import (
 )
 from ui.after_event_panels import ReconciliationWindow
 from ui.after_event_view import AfterEventView
+from ui.print_preview import PreviewDialog
 
 # the worked example's fixtures of the service tests: series → stocked → example → issued
 series, stocked = service_fixtures.series, service_fixtures.stocked
@@ -130,6 +131,9 @@ def test_chase_assign_recover_and_overdue_highlight(qtbot, ctx, actor, issued, m
     assert [i.number for i in view.chase.table.model.rows()] == [
         "BJ0000017", "BJ0000088", "BJ0000149"]
     _choose_slips(view, "BJ0000017")
+    assert view.chase.recover_button.isEnabled()
+    assert not view.chase.notice_button.isEnabled()  # nothing written off: no fine notice
+    assert not view.chase.reverse_button.isEnabled()
 
     def assign(dialog: AssignChaseDialog) -> None:
         assert dialog.chosen() == ["BJ0000017"]
@@ -374,3 +378,34 @@ def test_keyboard_tabs_and_ticking_slips_with_space(qtbot, ctx, actor, issued):
     assert dialog.chosen() == ["BJ0000017", "BJ0000149"]
     assert dialog.fine.text() == "2 × ¥100.00 = ¥200.00"
     assert dialog.numbers() == "BJ0000017, BJ0000149"
+
+
+def test_every_after_event_paper_opens_in_a_preview(qtbot, ctx, actor, issued, tmp_path):
+    """Reconciliation (also saved as .xlsx), chase list, fine notice, deposit refund receipt,
+    seal label and archive-bag label each open in the print preview (R3.2–R3.7)."""
+    ex = issued
+    _closed(ex, actor)
+    chase.recover_slips(actor, ex.event_id, ex.anxin, "BJ0000088", "used")
+    chase.write_off(actor, ex.event_id, ex.anxin, "17, 149", "商家遗失")
+    deposits.close_out_deposit(actor, ex.event_id, ex.anxin, "cash", "张伟")
+    seals.seal_voids(actor, ex.event_id, "F-2026-001")
+    view = _view(qtbot, ctx)
+    view.chase.written_off_box.setChecked(True)
+    _choose_slips(view, "BJ0000017")
+    view.deposits.table.select_where(lambda s: s.brand == ANXIN)
+    for btn in (view.reconciliation.print_button, view.chase.print_button,
+                view.chase.notice_button, view.deposits.receipt_button,
+                view.seals.label_button, view.archive.label_button):
+        assert btn.isEnabled()
+        btn.click()
+        wait_idle(qtbot, ctx)
+    previews = view.findChildren(PreviewDialog)
+    assert sorted(p.windowTitle().removeprefix("Preview: ") for p in previews) == sorted(
+        ["Order slip reconciliation", "Missing slip chase list", "Fine notice",
+         "Deposit refund receipt", "Void slip seal label", "Archive bag label"])
+    assert all(p.page_labels for p in previews)
+    [recon] = [p for p in previews if p.windowTitle().endswith("reconciliation")]
+    target = tmp_path / "reconciliation.xlsx"
+    recon._save_xlsx(str(target))
+    wait_idle(qtbot, ctx)
+    assert target.stat().st_size > 0
