@@ -16,10 +16,10 @@ from app.services.archive import ArchiveBag, EventStatus, archive_bag, event_sta
 from app.services.base import Actor
 from app.services.chase import ChaseItem, MerchantFines, chase_list, get_fines
 from app.services.deposits import DepositStatus, get_deposit_status
-from app.services.events import EventInfo, get_event, list_events
+from app.services.events import EventInfo, get_event
 from app.services.merchants import MerchantInfo, get_merchant
 from app.services.reconciliation import Reconciliation, reconciliation
-from app.services.seals import SealInfo, list_seals
+from app.services.seals import SealInfo, get_seal
 
 
 @dataclass(frozen=True)
@@ -143,18 +143,15 @@ def refund_form(actor: Actor, event_id: str, merchant_id: str) -> RefundForm:
 
 
 def find_seal(actor: Actor, seal_id: str, event_id: str | None = None) -> SealInfo:
-    """A seal batch by its id or its seal number, in one event or in any.
+    """A seal batch by its id or its seal number (in `event_id` when given).
 
     Raises:
-        NotFound: no such seal (or event).
+        NotFound: no such seal (or not in that event).
     """
-    wanted = str(seal_id).strip()
-    events = [event_id] if event_id else [e.id for e in list_events(actor)]
-    for one in events:
-        for seal in list_seals(actor, one):
-            if wanted in (seal.id, seal.seal_no):
-                return seal
-    raise NotFound(_("There is no seal {seal}.").format(seal=wanted[:40]))
+    seal = get_seal(actor, seal_id)
+    if event_id and seal.event_id != event_id:
+        raise NotFound(_("There is no seal {seal}.").format(seal=str(seal_id).strip()[:40]))
+    return seal
 
 
 def archive_form(actor: Actor, event_id: str) -> ArchiveForm:

@@ -79,6 +79,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "seals.unsealed": EVERYONE,
     "seals.seal": OFFICE,
     "seals.list": EVERYONE,
+    "seals.get": EVERYONE,
     "events.status": EVERYONE,
     "events.archive": OFFICE,
     "events.archive_bag": EVERYONE,

@@ -27,8 +27,13 @@ from app.db.models import (
     Slip,
     utcnow,
 )
-from app.domain.numbers import NumberRange, SeriesFormat, format_ranges, parse_ranges, \
-    ranges_from_numbers
+from app.domain.numbers import (
+    NumberRange,
+    SeriesFormat,
+    format_ranges,
+    parse_ranges,
+    ranges_from_numbers,
+)
 from app.domain.returns import (
     CLOSED,
     MISSING,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.db.models import Event, Merchant, MerchantReturn, SealBatch, Series, Slip
 from app.domain.numbers import NumberRange, format_ranges, ranges_from_numbers
 from app.domain.returns import CLOSED, VOID
-from app.errors import Conflict, InputError
+from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
 from app.services.events import event_row
@@ -178,3 +178,17 @@ def list_seals(actor: Actor, event_id: str) -> list[SealInfo]:
     event = event_row(event_id)
     return [seal_info(b) for b in SealBatch.select().where(SealBatch.event == event)
             .order_by(SealBatch.sealed_at)]
+
+
+@query("seals.get")
+def get_seal(actor: Actor, seal: str) -> SealInfo:
+    """A seal batch by its id or its seal number.
+
+    Raises:
+        NotFound: no such seal.
+    """
+    wanted = str(seal).strip()
+    row = SealBatch.get_or_none((SealBatch.id == wanted) | (SealBatch.seal_no == wanted))
+    if row is None:
+        raise NotFound(_("There is no seal {seal}.").format(seal=wanted[:40]))
+    return seal_info(row)

@@ -12,10 +12,12 @@ from app.reports import REPORTS, write_report
 
 def test_the_registry_offers_the_documented_reports():
     assert set(REPORTS) == {"stock", "requisition", "checkout_sheet", "deposit_receipt",
-                            "labels_a4", "labels_single"}
-    assert set(REPORTS["stock"].builders) == {".pdf", ".xlsx"}
-    assert set(REPORTS["requisition"].builders) == {".pdf", ".xlsx"}
-    for name in ("checkout_sheet", "deposit_receipt", "labels_a4", "labels_single"):
+                            "labels_a4", "labels_single", "reconciliation", "chase_list",
+                            "fine_notice", "deposit_refund", "seal_label", "archive_label"}
+    for name in ("stock", "requisition", "reconciliation", "chase_list"):
+        assert set(REPORTS[name].builders) == {".pdf", ".xlsx"}
+    for name in ("checkout_sheet", "deposit_receipt", "labels_a4", "labels_single",
+                 "fine_notice", "deposit_refund", "seal_label", "archive_label"):
         assert set(REPORTS[name].builders) == {".pdf"}
 
 

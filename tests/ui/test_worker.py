@@ -23,12 +23,14 @@ DROPPED_WORKER = textwrap.dedent("""
         release.wait(10)
         return 42
     worker = Worker(work, (), {})
-    worker.done.connect(lambda ok, value: seen.append((ok, value)), Qt.ConnectionType.QueuedConnection)
+    worker.done.connect(lambda ok, value: seen.append((ok, value)),
+                        Qt.ConnectionType.QueuedConnection)
     worker.start()
     del worker          # only a closure cycle and the registry keep it now
     gc.collect()        # a collected QThread here used to abort the program
     release.set()
-    timer = QTimer(); timer.timeout.connect(lambda: app.quit() if seen and not running_workers() else None)
+    timer = QTimer()
+    timer.timeout.connect(lambda: app.quit() if seen and not running_workers() else None)
     timer.start(10)
     QTimer.singleShot(10000, app.quit)
     app.exec()
