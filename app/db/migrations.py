@@ -19,7 +19,6 @@ from app.errors import DatabaseError
 from app.i18n import _
 
 
-
 def _v2_returns(db: Database) -> None:
     """Version 2: return check, slips, seals, fines, deposit close-out, archive (issue 4)."""
     db.create_tables(RETURN_MODELS)

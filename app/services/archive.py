@@ -98,9 +98,9 @@ def _blockers(event: Event, total: Counts, waiting: list, checked_out: bool) -> 
 
 def _deposits_not_closed_out(event: Event) -> list[str]:
     """Brands holding a deposit for the event that has not been closed out, by brand."""
-    from app.db.models import DepositCloseOut, DepositEntry
-
     from peewee import fn
+
+    from app.db.models import DepositCloseOut, DepositEntry
 
     held = {m for (m,) in DepositEntry.select(DepositEntry.merchant).where(
         DepositEntry.event == event).group_by(DepositEntry.merchant)
