@@ -200,7 +200,7 @@ def write_off(actor: Actor, event_id: str, merchant_id: str, numbers: str,
 def reverse_write_off(actor: Actor, event_id: str, merchant_id: str, numbers: str,
                       reason: str) -> MerchantFines:
     """Take back a write-off made by mistake (before the deposit is closed out): the slips are
-    missing again and each fine is reversed by a negative fine.
+    missing again and the fine each was charged is reversed by a negative fine.
 
     Raises:
         InputError: no reason. Conflict: a slip not written off, or the deposit closed out.
@@ -214,13 +214,22 @@ def reverse_write_off(actor: Actor, event_id: str, merchant_id: str, numbers: st
     ids = [r.id for r in rows]
     Slip.update(state=MISSING, write_off_reason=None, updated_by=actor.username,
                 updated_at=utcnow()).where(Slip.id.in_(ids)).execute()
+    charged = _fine_per_slip(ids)
     Fine.insert_many([dict(id=_new_id(), event=event.id, merchant=merchant.id, slip=r.id,
-                           amount_fen=-event.fine_per_slip_fen, reason=why, by=actor.username,
+                           amount_fen=-charged.get(r.id, 0), reason=why, by=actor.username,
                            at=utcnow()) for r in rows]).execute()
     audit("chase.reverse_write_off", "slip", ids[0], event=event.id, merchant=merchant.id,
           before={"state": WRITTEN_OFF}, after={"slips": _ranges(series, rows),
                                                 "reason": why})
     return merchant_fines(event, merchant)
+
+
+def _fine_per_slip(slip_ids: list[str]) -> dict[str, int]:
+    """The net fine each slip carries now (what its write-off charged, less reversals)."""
+    from peewee import fn
+
+    return {s: int(total) for s, total in Fine.select(Fine.slip, fn.SUM(Fine.amount_fen))
+            .where(Fine.slip.in_(slip_ids)).group_by(Fine.slip).tuples()}
 
 
 def merchant_fines(event: Event, merchant: Merchant) -> MerchantFines:

@@ -11,8 +11,10 @@ from app.db.models import (
     Checkout,
     DepositEntry,
     Event,
+    EventArchive,
     IssueReversal,
     Merchant,
+    MerchantReturn,
     Series,
     Slip,
     utcnow,
@@ -113,10 +115,24 @@ def _receipt_no(event: Event, typed: str) -> str:
     return f"{event.code}-{n:04d}"
 
 
+def _refuse_after_return(event: Event, merchant_id: str) -> None:
+    """No books once the merchant's return is closed or the event archived: they would be
+    issued slips nobody checks (R3.1, R3.5)."""
+    if EventArchive.select().where(EventArchive.event == event).exists():
+        raise Conflict(_("Event {code} is archived; no more books can be issued for it.").format(
+            code=event.code))
+    if MerchantReturn.select().where((MerchantReturn.event == event)
+                                     & (MerchantReturn.merchant == merchant_id)
+                                     & (MerchantReturn.state == "closed")).exists():
+        raise Conflict(_("The return of this merchant for {code} is closed; no more books can "
+                         "be issued to it for this event.").format(code=event.code))
+
+
 def _issue(event: Event, merchant_id: str, book_ids: list[str], signed_by: str,
            payment_method: str, receipt_no: str, signed_at: dt.datetime | None,
            extra: bool) -> CheckoutInfo:
     """Create the checkout, issue its books, take the deposit and audit it (R2.2, R2.3)."""
+    _refuse_after_return(event, merchant_id)
     signer = require_text(signed_by, _("Signed by"), 50)
     signed = _signed_at(signed_at)
     method = _check_payment(payment_method)

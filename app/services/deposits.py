@@ -16,7 +16,7 @@ from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
 from app.services.checkout import _check_payment, payment_label
 from app.services.events import event_row
-from app.services.returns import merchant_row, return_row
+from app.services.returns import merchant_counts, merchant_row, return_row
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class DepositStatus:
     missing: int
     """Slips still missing: while above 0 the deposit is held."""
     return_closed: bool
+    not_entered: int
+    """Issued slips without a state (extra books after the close): the deposit is held."""
     refund: Money
     shortfall: Money
     closed_out: bool
@@ -54,6 +56,9 @@ class DepositStatus:
             return _("the return is not closed")
         if self.missing:
             return _("{n} slips still missing").format(n=self.missing)
+        if self.not_entered:
+            return _("{n} issued slips not entered in the return check").format(
+                n=self.not_entered)
         return ""
 
 
@@ -86,7 +91,8 @@ def deposit_status(event: Event, merchant: Merchant) -> DepositStatus:
         refund, shortfall = result.refund, result.shortfall
     return DepositStatus(
         event.id, event.code, event.name, merchant.id, merchant.brand, merchant.company,
-        deposit, fines, missing, ret is not None and ret.state == CLOSED, refund, shortfall,
+        deposit, fines, missing, ret is not None and ret.state == CLOSED,
+        merchant_counts(event.id, merchant.id).not_entered, refund, shortfall,
         done is not None, done.receipt_no if done else "", done.payment_method if done else "",
         done.received_by if done else "", done.by if done else "", done.at if done else None)
 

@@ -384,7 +384,8 @@ def mark_remaining(actor: Actor, event_id: str, merchant_id: str, book_code: str
     returns how many.
 
     Raises:
-        Conflict: the book is not this merchant's for this event, or the return is closed.
+        Conflict: the book is not this merchant's for this event, every slip of it is entered
+            already, or the return is closed.
     """
     state = _check_state(state)
     event, merchant = event_row(event_id), merchant_row(merchant_id)
@@ -396,7 +397,8 @@ def mark_remaining(actor: Actor, event_id: str, merchant_id: str, book_code: str
         (Slip.series == series) & Slip.number.between(book.first_no, book.last_no)).tuples()}
     rest = [n for n in range(book.first_no, book.last_no + 1) if n not in taken]
     if not rest:
-        return 0
+        raise Conflict(_("Every slip of book {code} is already entered; nothing was changed.")
+                       .format(code=book_info(book, series).code))
     _insert_slips(event, merchant, series, rest, dict.fromkeys(rest, book), state)
     step = _record_step(ret, "remaining", state, series, [(n, None) for n in rest])
     audit("returns.remaining", "merchant_return", ret.id, event=event.id, merchant=merchant.id,
