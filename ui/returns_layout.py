@@ -44,6 +44,8 @@ class ReturnsLayout(AreaView):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._state: str | None = None
+        self.refused_text = ""
+        """The text of the last refused scan (a state key does not send it again)."""
         self.event_combo = EventComboBox(self)
         self.scan = ScanLine(self)
         self.banner = MessageBanner(self)
@@ -222,6 +224,7 @@ class ReturnsLayout(AreaView):
         """A refused scan or action: red line and banner, a beep; the text stays selected, so
         the next scan replaces it."""
         self.banner.show_message("error", message)
+        self.refused_text = self.scan.text()
         self.scan.set_flagged(True)
         self.scan.selectAll()
         self.scan.setFocus()

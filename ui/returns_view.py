@@ -65,7 +65,7 @@ class ReturnsView(ReturnsLayout):
         """The chosen event's id."""
         return self.event_combo.current_id()
 
-    def open_book(self) -> BookReturn | None:
+    def current_book(self) -> BookReturn | None:
         """The book on screen."""
         return self._book
 
@@ -229,11 +229,13 @@ class ReturnsView(ReturnsLayout):
     # ------------------------------------------------------------------ actions
 
     def choose_state(self, state: str) -> None:
-        """F1–F4: the state the next numbers get; numbers already typed are marked at once."""
+        """F1–F4: the state the next numbers get; numbers typed (not a refused scan still in
+        the line) are marked at once."""
         self._state = state
         self.state_buttons[state].setChecked(True)
         self.show_mode()
-        if self.scan.text().strip():
+        text = self.scan.text()
+        if text.strip() and not (self.scan.is_flagged() and text == self.refused_text):
             self.submit()
         self.scan.setFocus()
 

@@ -89,7 +89,7 @@ def cell_states(view: ReturnsView) -> tuple[str, ...]:
 def test_scanning_a_book_label_opens_its_slips_as_a_grid(qtbot, view, fair, beeps):
     """R3.1: the label BJ0000051-0000100 opens the second book of 安信地板, 50 cells."""
     scan(qtbot, view, "BJ0000051-0000100")
-    book = view.open_book()
+    book = view.current_book()
     assert book is not None and book.book.code == "BJ0000051-0000100"
     model = view.grid.grid_model
     assert (model.rowCount(), model.columnCount()) == (5, 10)
@@ -127,7 +127,7 @@ def test_typing_numbers_then_the_state_key_marks_them_at_once(qtbot, view, actor
 def test_all_remaining_unused_and_used(qtbot, view, actor, fair, beeps):
     """R3.1: exceptions first, then F5 "all remaining used" fills the rest of the book."""
     scan(qtbot, view, "BJ0000151")  # a slip number opens its book
-    assert view.open_book().brand == "马可波罗瓷砖"
+    assert view.current_book().brand == "马可波罗瓷砖"
     press(qtbot, view, Qt.Key.Key_F2)
     scan(qtbot, view, "174-200")
     press(qtbot, view, Qt.Key.Key_F5)
@@ -149,15 +149,17 @@ def test_another_merchants_book_is_flagged_and_changes_nothing(qtbot, view, acto
     assert beeps == [1]
     assert view.banner.kind == "error" and view.scan.is_flagged()
     assert "马可波罗瓷砖" in view.banner.text() and "Nothing was changed" in view.banner.text()
-    assert view.open_book().brand == "安信地板"
+    assert view.current_book().brand == "安信地板"
     assert view.scan.selectedText() == "BJ0000151-0000200"
     assert row_counts() == before
     scan(qtbot, view, "BJ0000160")  # a slip of that merchant: also refused
-    assert beeps == [1, 1] and view.open_book().brand == "安信地板"
+    assert beeps == [1, 1] and view.current_book().brand == "安信地板"
     scan(qtbot, view, "160")  # a short number outside the open book
     assert beeps == [1, 1, 1] and "not in the open book" in view.banner.text()
     assert row_counts() == before
     assert messages.shown == []  # no message box: it would swallow the next scan
+    press(qtbot, view, Qt.Key.Key_F3)  # a state key does not send the refused text again
+    assert beeps == [1, 1, 1] and view.mode_label.text() == "Mark as: Void"
     scan(qtbot, view, "6")  # the next good scan clears the flag
     assert not view.scan.is_flagged() and view.banner.kind == "ok"
 
@@ -175,9 +177,9 @@ def test_switch_merchant_opens_the_refused_book_deliberately(qtbot, view, fair, 
     """R3.1: the clerk switches merchant on purpose (F9) after a refused scan."""
     scan(qtbot, view, "BJ0000001-0000050")
     scan(qtbot, view, "BJ0000151-0000200")
-    assert view.open_book().brand == "安信地板" and beeps == [1]
+    assert view.current_book().brand == "安信地板" and beeps == [1]
     press(qtbot, view, Qt.Key.Key_F9)
-    assert view.open_book().brand == "马可波罗瓷砖"
+    assert view.current_book().brand == "马可波罗瓷砖"
     assert not view.scan.is_flagged() and view.banner.kind == "warn"
     assert "马可波罗瓷砖" in view.banner.text()
 
@@ -185,9 +187,9 @@ def test_switch_merchant_opens_the_refused_book_deliberately(qtbot, view, fair, 
 def test_switch_merchant_without_a_refused_scan_clears_the_screen(qtbot, view, fair, beeps):
     scan(qtbot, view, "BJ0000001-0000050")
     press(qtbot, view, Qt.Key.Key_F9)
-    assert view.open_book() is None and view.grid.grid_model.rowCount() == 0
+    assert view.current_book() is None and view.grid.grid_model.rowCount() == 0
     scan(qtbot, view, "BJ0000151-0000200")
-    assert view.open_book().brand == "马可波罗瓷砖" and not beeps
+    assert view.current_book().brand == "马可波罗瓷砖" and not beeps
 
 
 def test_when_a_merchant_is_fully_entered_the_next_merchant_opens_with_a_notice(
@@ -196,7 +198,7 @@ def test_when_a_merchant_is_fully_entered_the_next_merchant_opens_with_a_notice(
         returns.mark_remaining(actor, fair.event_id, fair.anxin, code, UNUSED)
     scan(qtbot, view, "BJ0000101-0000150")
     scan(qtbot, view, "BJ0000151-0000200")
-    assert view.open_book().brand == "马可波罗瓷砖"
+    assert view.current_book().brand == "马可波罗瓷砖"
     assert view.banner.kind == "warn" and "another merchant" in view.banner.text()
     assert not beeps
 
@@ -204,7 +206,7 @@ def test_when_a_merchant_is_fully_entered_the_next_merchant_opens_with_a_notice(
 def test_a_slip_of_another_book_of_the_same_merchant_jumps_to_it(qtbot, view, fair, beeps):
     scan(qtbot, view, "BJ0000001-0000050")
     scan(qtbot, view, "BJ0000088")
-    assert view.open_book().book.code == "BJ0000051-0000100"
+    assert view.current_book().book.code == "BJ0000051-0000100"
     assert view.grid.chosen_slip() == ("BJ0000088", NOT_ENTERED)
     assert not beeps
 
@@ -234,7 +236,7 @@ def test_unreadable_scans_are_flagged(qtbot, view, fair, beeps):
     scan(qtbot, view, "BJ0000001-0000050")
     press(qtbot, view, Qt.Key.Key_F1)
     scan(qtbot, view, "3-1")
-    assert beeps == [1, 1, 1, 1] and view.open_book().counts.not_entered == 50
+    assert beeps == [1, 1, 1, 1] and view.current_book().counts.not_entered == 50
 
 
 def test_a_book_of_another_event_is_flagged(qtbot, ctx, view, actor, fair, beeps):
@@ -243,7 +245,7 @@ def test_a_book_of_another_event_is_flagged(qtbot, ctx, view, actor, fair, beeps
     checkout.issue_extra_books(actor, other.id, fair.anxin, 1, "张伟", "cash")
     scan(qtbot, view, "BJ0000201-0000250")
     assert beeps == [1] and "2026-SH-02" in view.banner.text()
-    assert view.open_book() is None
+    assert view.current_book() is None
 
 
 def test_undo_takes_back_the_last_step_and_shows_its_book(qtbot, view, actor, fair, beeps):
@@ -260,7 +262,7 @@ def test_undo_takes_back_the_last_step_and_shows_its_book(qtbot, view, actor, fa
     press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert counts(actor, fair, fair.anxin) == (150, 0, 0, 0, 0, 0, 150)
-    assert view.open_book().book.code == "BJ0000001-0000050"
+    assert view.current_book().book.code == "BJ0000001-0000050"
     assert "Undone" in view.banner.text()
     assert [s.undone for s in view.steps.model.rows()] == [True, True, True]
     assert not view.undo_button.isEnabled() and not beeps
@@ -276,17 +278,17 @@ def test_closing_the_return_after_a_confirmation_with_the_counts(qtbot, view, ac
     press(qtbot, view, Qt.Key.Key_F10)
     assert "Issued 150 = used 97 + unused 45 + void 5 + missing 3" in messages.texts[-1]
     assert returns.get_merchant_counts(actor, fair.event_id, fair.anxin).not_entered == 0
-    assert view.open_book().return_state == "open"
+    assert view.current_book().return_state == "open"
     messages.answer = QMessageBox.StandardButton.Yes
     view.close_button.click()
-    assert view.open_book().return_state == "closed"
+    assert view.current_book().return_state == "closed"
     assert "return closed" in view.book_title.text()
     assert not view.close_button.isEnabled() and not view.undo_button.isEnabled()
     press(qtbot, view, Qt.Key.Key_F1)
     scan(qtbot, view, "BJ0000002")
     assert beeps == [1] and "closed" in view.banner.text()
     scan(qtbot, view, "BJ0000151-0000200")  # next merchant opens: nothing left to enter
-    assert view.open_book().brand == "马可波罗瓷砖"
+    assert view.current_book().brand == "马可波罗瓷砖"
 
 
 def test_closing_with_slips_not_entered_is_flagged_without_asking(qtbot, view, fair,
@@ -359,7 +361,7 @@ def test_roles_without_entry_rights_only_look(qtbot, ctx, fair, beeps):
     assert widget.close_button.isHidden() and widget.undo_button.isHidden()
     assert widget.used_rest_button.isHidden() and widget.details_button.isHidden()
     scan(qtbot, widget, "BJ0000001-0000050")
-    assert widget.open_book() is not None
+    assert widget.current_book() is not None
     before = row_counts()
     scan(qtbot, widget, "1-3")
     assert beeps == [1] and "not enter slips" in widget.banner.text()
