@@ -21,6 +21,7 @@ from app.services import session
 from app.services.base import Actor
 from app.services.permissions import allowed, role_label
 from app.services.session import SessionInfo
+from ui.after_event_view import AfterEventView
 from ui.area import AreaView
 from ui.audit_view import AuditView
 from ui.checkout_view import CheckoutView
@@ -48,6 +49,7 @@ def areas() -> list[tuple[str, AreaFactory, str]]:
             (_("Events"), EventsView, "events.list"),
             (_("Requisition plan"), PlanView, "plan.view"),
             (_("Book checkout"), CheckoutView, "checkout.list"),
+            (_("After the event"), AfterEventView, "returns.reconciliation"),
             (_("Audit trail"), AuditView, "audit.list"),
             (_("Users"), UsersView, "users.list")]
 
