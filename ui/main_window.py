@@ -31,6 +31,7 @@ from ui.login_dialog import ChangePasswordDialog, log_in
 from ui.merchants_view import MerchantsView
 from ui.ops import show_error
 from ui.plan_view import PlanView
+from ui.returns_view import ReturnsView
 from ui.safety_menu import SafetyActions
 from ui.settings_dialog import BusinessSettingsDialog
 from ui.startup import open_database, warn_if_network
@@ -49,6 +50,7 @@ def areas() -> list[tuple[str, AreaFactory, str]]:
             (_("Events"), EventsView, "events.list"),
             (_("Requisition plan"), PlanView, "plan.view"),
             (_("Book checkout"), CheckoutView, "checkout.list"),
+            (_("Return check"), ReturnsView, "returns.open_book"),
             (_("After the event"), AfterEventView, "returns.reconciliation"),
             (_("Audit trail"), AuditView, "audit.list"),
             (_("Users"), UsersView, "users.list")]

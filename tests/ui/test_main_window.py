@@ -30,7 +30,8 @@ def window(qtbot, ctx, db, tmp_path):
 def test_navigation_lists_every_area_and_switches_pages(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["Series & stock", "Merchants", "Events", "Requisition plan",
-                      "Book checkout", "After the event", "Audit trail", "Users"]
+                      "Book checkout", "Return check", "After the event", "Audit trail",
+                      "Users"]
     window.show_area(3)
     assert window.stack.currentWidget() is window.pages[3]
     assert window.windowTitle().endswith("test.sqlite3")

@@ -16,10 +16,11 @@ from tests.ui.helpers import drive, press_ok, wait_idle
 from ui.audit_view import AuditTableModel, AuditView, pretty_json
 from ui.context import make_context
 from ui.login_dialog import LoginDialog
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, areas
 from ui.users_view import NewUserDialog, ResetPasswordDialog, UsersView
 
-AUDIT_AREA, USERS_AREA = 5, 6
+AREA_TITLES = [title for title, _factory, _service in areas()]
+AUDIT_AREA, USERS_AREA = AREA_TITLES.index("Audit trail"), AREA_TITLES.index("Users")
 
 
 def _window(qtbot, actor: Actor, ui_settings, tmp_path) -> MainWindow:
@@ -46,7 +47,7 @@ def test_a_clerk_does_not_see_users_audit_or_restore(qtbot, db, ui_settings, tmp
     assert actions["safety.check"].isVisible() and actions["safety.backup_now"].isVisible()
     assert not window.settings_action.isVisible()
     assert "li (Order clerk)" in window.windowTitle()
-    window.show_area(USERS_AREA)  # Ctrl+7 does nothing either
+    window.show_area(USERS_AREA)  # its shortcut does nothing either
     assert window.stack.currentIndex() != USERS_AREA
     assert not messages.shown  # no refusal boxes from hidden areas
 
