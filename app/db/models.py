@@ -331,9 +331,13 @@ class DepositCloseOut(BaseModel):
     received_by = CharField(default="", max_length=50)
     by = CharField(max_length=64)
     at = DateTimeField(default=utcnow)
+    reversed_by = CharField(null=True, max_length=64)
+    reversed_at = DateTimeField(null=True)
+    reversal_reason = TextField(null=True)
+    """A close-out made by mistake is reversed (never deleted); a new one may follow."""
 
     class Meta:
-        indexes = ((("event", "merchant"), True),)
+        indexes = ((("event", "merchant"), False),)
 
 
 class EventArchive(BaseModel):

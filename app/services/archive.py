@@ -106,7 +106,7 @@ def _deposits_not_closed_out(event: Event) -> list[str]:
         DepositEntry.event == event).group_by(DepositEntry.merchant)
         .having(fn.SUM(DepositEntry.amount_fen) > 0).tuples()}
     done = {m for (m,) in DepositCloseOut.select(DepositCloseOut.merchant).where(
-        DepositCloseOut.event == event).tuples()}
+        (DepositCloseOut.event == event) & DepositCloseOut.reversed_at.is_null()).tuples()}
     waiting = list(held - done)
     if not waiting:
         return []

@@ -97,7 +97,8 @@ def _require_closed_return(event: Event, merchant: Merchant) -> None:
 
 def _not_closed_out(event: Event, merchant: Merchant) -> None:
     if DepositCloseOut.select().where((DepositCloseOut.event == event)
-                                      & (DepositCloseOut.merchant == merchant)).exists():
+                                      & (DepositCloseOut.merchant == merchant)
+                                      & DepositCloseOut.reversed_at.is_null()).exists():
         raise Conflict(_("The deposit of {brand} for {code} is already closed out.").format(
             brand=merchant.brand, code=event.code))
 

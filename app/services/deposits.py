@@ -8,15 +8,25 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from app.db.models import DepositCloseOut, DepositEntry, Event, Fine, Merchant, Slip
+from app.db.models import (
+    DepositCloseOut,
+    DepositEntry,
+    Event,
+    EventArchive,
+    Fine,
+    Merchant,
+    MerchantReturn,
+    Slip,
+    utcnow,
+)
 from app.domain.money import Money
 from app.domain.returns import CLOSED, MISSING, close_out
 from app.errors import Conflict
 from app.i18n import _
-from app.services.base import Actor, audit, query, require_text, service
+from app.services.base import Actor, audit, concurrent_change, query, require_text, service
 from app.services.checkout import _check_payment, payment_label
 from app.services.events import event_row
-from app.services.returns import merchant_counts, merchant_row, return_row
+from app.services.returns import merchant_row
 
 
 @dataclass(frozen=True)
@@ -62,37 +72,75 @@ class DepositStatus:
         return ""
 
 
-def _held(event: Event, merchant: Merchant) -> Money:
-    total = (DepositEntry.select(fn.SUM(DepositEntry.amount_fen))
-             .where((DepositEntry.event == event) & (DepositEntry.merchant == merchant)
-                    & (DepositEntry.kind != "refunded")).scalar())
-    return Money(int(total or 0))
+_REFUND_KINDS = ("refunded", "refund_reversed")
+"""Deposit movements of a close-out and its reversal; what is held excludes them."""
 
 
-def _fines(event: Event, merchant: Merchant) -> Money:
-    total = Fine.select(fn.SUM(Fine.amount_fen)).where(
-        (Fine.event == event) & (Fine.merchant == merchant)).scalar()
-    return Money(int(total or 0))
+@dataclass(frozen=True)
+class _Facts:
+    """What the deposit statuses of an event rest on, read with one grouped query each."""
+
+    held: dict[str, int]
+    fines: dict[str, int]
+    missing: dict[str, int]
+    not_entered: dict[str, int]
+    closed: set[str]
+    close_outs: dict[str, DepositCloseOut]
 
 
-def deposit_status(event: Event, merchant: Merchant) -> DepositStatus:
+def _grouped(query) -> dict[str, int]:
+    return {m: int(n or 0) for m, n in query.tuples()}
+
+
+def _facts(event: Event, merchant: Merchant | None = None) -> _Facts:
+    """Read the facts for the event (for one merchant when given)."""
+    from app.services.reconciliation import issued_per_merchant
+
+    def only(model):
+        return (model.merchant == merchant) if merchant is not None else True
+
+    held = _grouped(DepositEntry.select(DepositEntry.merchant, fn.SUM(DepositEntry.amount_fen))
+                    .where((DepositEntry.event == event) & only(DepositEntry)
+                           & DepositEntry.kind.not_in(_REFUND_KINDS))
+                    .group_by(DepositEntry.merchant))
+    fines = _grouped(Fine.select(Fine.merchant, fn.SUM(Fine.amount_fen))
+                     .where((Fine.event == event) & only(Fine)).group_by(Fine.merchant))
+    entered: dict[str, int] = {}
+    missing: dict[str, int] = {}
+    for m, state, n in (Slip.select(Slip.merchant, Slip.state, fn.COUNT(Slip.id))
+                        .where((Slip.event == event) & only(Slip))
+                        .group_by(Slip.merchant, Slip.state).tuples()):
+        entered[m] = entered.get(m, 0) + int(n)
+        if state == MISSING:
+            missing[m] = int(n)
+    issued = issued_per_merchant(event)
+    not_entered = {m: n - entered.get(m, 0) for m, n in issued.items()}
+    closed = {m for (m,) in MerchantReturn.select(MerchantReturn.merchant).where(
+        (MerchantReturn.event == event) & (MerchantReturn.state == CLOSED)
+        & only(MerchantReturn)).tuples()}
+    close_outs = {c.merchant_id: c for c in DepositCloseOut.select().where(
+        (DepositCloseOut.event == event) & DepositCloseOut.reversed_at.is_null()
+        & only(DepositCloseOut))}
+    return _Facts(held, fines, missing, not_entered, closed, close_outs)
+
+
+def deposit_status(event: Event, merchant: Merchant, facts: _Facts | None = None
+                   ) -> DepositStatus:
     """The DepositStatus of a merchant at an event."""
-    done = DepositCloseOut.get_or_none((DepositCloseOut.event == event)
-                                       & (DepositCloseOut.merchant == merchant))
-    deposit, fines = _held(event, merchant), _fines(event, merchant)
-    missing = Slip.select().where((Slip.event == event) & (Slip.merchant == merchant)
-                                  & (Slip.state == MISSING)).count()
-    ret = return_row(event, merchant)
+    facts = facts or _facts(event, merchant)
+    done = facts.close_outs.get(merchant.id)
     if done is not None:
-        refund, shortfall = Money(done.refund_fen), Money(done.shortfall_fen)
         deposit, fines = Money(done.deposit_fen), Money(done.fines_fen)
+        refund, shortfall = Money(done.refund_fen), Money(done.shortfall_fen)
     else:
+        deposit = Money(facts.held.get(merchant.id, 0))
+        fines = Money(facts.fines.get(merchant.id, 0))
         result = close_out(deposit, fines)
         refund, shortfall = result.refund, result.shortfall
     return DepositStatus(
         event.id, event.code, event.name, merchant.id, merchant.brand, merchant.company,
-        deposit, fines, missing, ret is not None and ret.state == CLOSED,
-        merchant_counts(event.id, merchant.id).not_entered, refund, shortfall,
+        deposit, fines, facts.missing.get(merchant.id, 0), merchant.id in facts.closed,
+        facts.not_entered.get(merchant.id, 0), refund, shortfall,
         done is not None, done.receipt_no if done else "", done.payment_method if done else "",
         done.received_by if done else "", done.by if done else "", done.at if done else None)
 
@@ -108,13 +156,10 @@ def list_deposit_status(actor: Actor, event_id: str) -> list[DepositStatus]:
     """Every merchant holding a deposit at the event (or whose deposit was closed out), by
     brand."""
     event = event_row(event_id)
-    ids = {m for (m,) in DepositEntry.select(DepositEntry.merchant).where(
-        (DepositEntry.event == event) & (DepositEntry.kind != "refunded"))
-        .group_by(DepositEntry.merchant).having(fn.SUM(DepositEntry.amount_fen) > 0).tuples()}
-    ids |= {m for (m,) in DepositCloseOut.select(DepositCloseOut.merchant).where(
-        DepositCloseOut.event == event).tuples()}
+    facts = _facts(event)
+    ids = {m for m, n in facts.held.items() if n > 0} | set(facts.close_outs)
     rows = Merchant.select().where(Merchant.id.in_(list(ids))) if ids else []
-    return sorted((deposit_status(event, m) for m in rows), key=lambda s: s.brand)
+    return sorted((deposit_status(event, m, facts) for m in rows), key=lambda s: s.brand)
 
 
 @service("deposits.close_out")
@@ -172,5 +217,42 @@ def _receipt(event: Event, typed: str) -> str:
 def shortfall_owed(merchant_id: str) -> Money:
     """Fines not covered by deposits, over all events: offset in settlement (R6.6)."""
     total = DepositCloseOut.select(fn.SUM(DepositCloseOut.shortfall_fen)).where(
-        DepositCloseOut.merchant == merchant_id).scalar()
+        (DepositCloseOut.merchant == merchant_id) & DepositCloseOut.reversed_at.is_null()
+    ).scalar()
     return Money(int(total or 0))
+
+
+@service("deposits.reverse_close_out")
+def reverse_close_out(actor: Actor, event_id: str, merchant_id: str, reason: str
+                      ) -> DepositStatus:
+    """Reverse a close-out made by mistake: the refund paid is booked back as held, the
+    close-out stays on record marked reversed, and the deposit can be closed out again.
+
+    Raises:
+        InputError: no reason. Conflict: not closed out, or the event is archived.
+    """
+    event, merchant = event_row(event_id), merchant_row(merchant_id)
+    why = require_text(reason, _("Reason"), 500)
+    if EventArchive.select().where(EventArchive.event == event).exists():
+        raise Conflict(_("Event {code} is archived; its deposits cannot change.").format(
+            code=event.code))
+    done = DepositCloseOut.get_or_none((DepositCloseOut.event == event)
+                                       & (DepositCloseOut.merchant == merchant)
+                                       & DepositCloseOut.reversed_at.is_null())
+    if done is None:
+        raise Conflict(_("The deposit of {brand} for {code} is not closed out.").format(
+            brand=merchant.brand, code=event.code))
+    updated = DepositCloseOut.update(reversed_by=actor.username, reversed_at=utcnow(),
+                                     reversal_reason=why).where(
+        (DepositCloseOut.id == done.id) & DepositCloseOut.reversed_at.is_null()).execute()
+    if updated != 1:
+        raise concurrent_change()
+    if done.refund_fen:
+        DepositEntry.create(event=event, merchant=merchant, kind="refund_reversed",
+                            amount_fen=done.refund_fen, note=done.receipt_no, by=actor.username)
+    audit("deposits.reverse_close_out", "deposit_close_out", done.id, event=event.id,
+          merchant=merchant.id,
+          before={"receipt_no": done.receipt_no, "refund_fen": done.refund_fen,
+                  "shortfall_fen": done.shortfall_fen},
+          after={"reversed": True, "reason": why})
+    return deposit_status(event, merchant)

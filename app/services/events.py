@@ -8,7 +8,16 @@ from dataclasses import asdict, dataclass
 
 from peewee import fn
 
-from app.db.models import Book, Checkout, Estimate, Event, EventManager, Merchant
+from app.db.models import (
+    Book,
+    Checkout,
+    Estimate,
+    Event,
+    EventArchive,
+    EventManager,
+    Fine,
+    Merchant,
+)
 from app.domain.money import Money
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import N_, _
@@ -172,12 +181,16 @@ def update_event(actor: Actor, event_id: str, code: str, name: str, kind: str,
                  start_date: object, end_date: object, venue: str = "",
                  managers: list[str] | None = None, deposit_per_book: str | Money | None = None,
                  fine_per_slip: str | Money | None = None) -> EventInfo:
-    """Change an event. Policy values cannot change once books were issued with them.
+    """Change an event. The deposit cannot change once books were issued with it, the fine
+    once a slip was fined; an archived event does not change at all.
 
     Raises:
         NotFound, InputError, Conflict.
     """
     row = event_row(event_id)
+    if EventArchive.select().where(EventArchive.event == row).exists():
+        raise Conflict(_("Event {code} is archived; it can no longer change.").format(
+            code=row.code))
     before = _info(row)
     values = _clean_event(code, name, kind, venue, start_date, end_date, managers or [])
     if Event.select().where((Event.code == values["code"]) & (Event.id != row.id)).exists():
@@ -190,6 +203,9 @@ def update_event(actor: Actor, event_id: str, code: str, name: str, kind: str,
     if issued and deposit != before.deposit_per_book:
         raise Conflict(_("Books were already issued with a deposit of {amount}; the deposit "
                          "per book can no longer change.").format(amount=before.deposit_per_book))
+    if fine != before.fine_per_slip and Fine.select().where(Fine.event == row).exists():
+        raise Conflict(_("Slips were already fined {amount} each; the fine per slip can no "
+                         "longer change.").format(amount=before.fine_per_slip))
     names = values.pop("managers")
     Event.update(**values, deposit_per_book_fen=deposit.fen, fine_per_slip_fen=fine.fen).where(
         Event.id == row.id).execute()

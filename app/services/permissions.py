@@ -76,6 +76,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "deposits.status": EVERYONE,
     "deposits.list": EVERYONE,
     "deposits.close_out": OFFICE,
+    "deposits.reverse_close_out": OFFICE,
     "seals.unsealed": EVERYONE,
     "seals.seal": OFFICE,
     "seals.list": EVERYONE,

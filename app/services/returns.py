@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -63,6 +64,7 @@ CHASE_DAYS = 7
 MAX_SLIPS_PER_STEP = 100_000
 """A larger marking is a typo (a range over millions of numbers), refused before any work."""
 _CHUNK = 500
+_LINE_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029]+")
 
 
 def state_label(state: str) -> str:
@@ -192,14 +194,21 @@ def resolve_numbers(event: Event, merchant: Merchant, text: str, series_id: str 
 
 
 def numbers_text(value: object) -> str:
-    """Typed or scanned slip numbers as text.
+    """Typed, scanned or pasted slip numbers as text (tabs and line breaks of a column pasted
+    from Excel count as separators).
 
     Raises:
         InputError: empty, or not text.
     """
     if not isinstance(value, str):
         raise InputError(_("Type slip numbers, e.g. 1207, 1210-1212."))
-    return require_text(value, _("Slip numbers"), 200_000)
+    return require_text(_LINE_BREAKS.sub(" ", value), _("Slip numbers"), 200_000)
+
+
+def series_longest_prefix_first() -> list[Series]:
+    """All series, the longest prefix first, so ``BJ0000003`` is read in series BJ even when a
+    series B exists."""
+    return sorted(Series.select(), key=lambda s: (-len(s.prefix), s.prefix))
 
 
 def _pick_series(merchant: Merchant, event: Event, text: str, series_id: str | None) -> Series:
@@ -209,7 +218,8 @@ def _pick_series(merchant: Merchant, event: Event, text: str, series_id: str | N
             raise NotFound(_("The number series does not exist."))
         return series
     held = {b.series_id for b in issued_books(event.id, merchant.id)}
-    candidates = [s for s in Series.select() if s.id in held] or list(Series.select())
+    everything = series_longest_prefix_first()
+    candidates = [s for s in everything if s.id in held] or everything
     typed = text.strip().upper()
     for series in candidates:
         if typed.startswith(series.prefix):
@@ -412,7 +422,8 @@ def undo_last(actor: Actor, event_id: str, merchant_id: str) -> StepInfo:
     """Undo the merchant's last return step still in force.
 
     Raises:
-        Conflict: nothing to undo, or the return is closed.
+        Conflict: nothing to undo, the return is closed, or a slip of the step carries
+            customer details (undo would lose them).
     """
     event, merchant = event_row(event_id), merchant_row(merchant_id)
     ret = require_open(event, merchant)
@@ -427,6 +438,10 @@ def undo_last(actor: Actor, event_id: str, merchant_id: str) -> StepInfo:
     if len(current) != len(numbers) or any(
             current[n].state != step.state or current[n].seal_id for n in numbers):
         raise concurrent_change()
+    detailed = [n for n, prev in changes if prev is None and _has_details(current[n])]
+    if detailed:
+        raise Conflict(_("{numbers} carry customer details; clear them first, then undo (undo "
+                         "would lose them).").format(numbers=_short(detailed, fmt_of(step.series))))
     fresh = [current[n].id for n, prev in changes if prev is None]
     for start in range(0, len(fresh), _CHUNK):
         Slip.delete().where(Slip.id.in_(fresh[start:start + _CHUNK])).execute()
@@ -475,6 +490,11 @@ def close_return(actor: Actor, event_id: str, merchant_id: str) -> Counts:
     return counts
 
 
+def _has_details(slip: Slip) -> bool:
+    return bool(slip.customer_name or slip.customer_phone or slip.deal_fen is not None
+                or slip.customer_deposit_fen is not None)
+
+
 def _first_manager(event: Event) -> str:
     from app.db.models import EventManager
 
@@ -483,9 +503,9 @@ def _first_manager(event: Event) -> str:
     return row.name if row else ""
 
 
-def _step_info(step: ReturnStep) -> StepInfo:
+def _step_info(step: ReturnStep, fmt: SeriesFormat | None = None) -> StepInfo:
     numbers = [int(n) for n, _prev in json.loads(step.changes)]
-    fmt = fmt_of(Series.get_by_id(step.series_id))
+    fmt = fmt or fmt_of(Series.get_by_id(step.series_id))
     return StepInfo(step.id, step.seq, step.action, step.state,
                     format_ranges(ranges_from_numbers(numbers), fmt), len(numbers), step.by,
                     step.at, step.undone_at is not None)
@@ -498,8 +518,9 @@ def list_steps(actor: Actor, event_id: str, merchant_id: str) -> list[StepInfo]:
     ret = return_row(event, merchant)
     if ret is None:
         return []
-    return [_step_info(s) for s in ReturnStep.select().where(ReturnStep.merchant_return == ret)
-            .order_by(ReturnStep.seq.desc())]
+    formats = {s.id: fmt_of(s) for s in Series.select()}
+    return [_step_info(s, formats[s.series_id]) for s in ReturnStep.select().where(
+        ReturnStep.merchant_return == ret).order_by(ReturnStep.seq.desc())]
 
 
 @query("returns.merchant_counts")

@@ -13,7 +13,14 @@ from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
 from app.services.events import event_row
-from app.services.returns import _short, existing_slips, fmt_of, numbers_text, state_label
+from app.services.returns import (
+    _short,
+    existing_slips,
+    fmt_of,
+    numbers_text,
+    series_longest_prefix_first,
+    state_label,
+)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ def _numbers_of_event(event: Event, numbers: str) -> tuple[Series, list[int]]:
 
     held = {b for (b,) in Book.select(Book.series).where(Book.event == event).distinct()
             .tuples()}
-    candidates = [s for s in Series.select() if s.id in held]
+    candidates = [s for s in series_longest_prefix_first() if s.id in held]
     typed = numbers.strip().upper()
     picked = [s for s in candidates if typed.startswith(s.prefix)] or (
         candidates if len(candidates) == 1 else [])

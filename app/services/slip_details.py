@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.db.models import Event, Merchant, SealBatch, Series, Slip, utcnow
+from app.db.models import Event, EventArchive, Merchant, SealBatch, Series, Slip, utcnow
 from app.domain.money import Money, parse_money
 from app.domain.numbers import SeriesFormat, normalize_text, parse_number
 from app.domain.returns import USED
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
-from app.services.returns import fmt_of, state_label
+from app.services.returns import fmt_of, series_longest_prefix_first, state_label
 
 _PHONE = re.compile(r"^[0-9+\-() ]{3,40}$")
 
@@ -45,7 +45,7 @@ def _locate(number: str) -> Slip:
         InputError: not a full slip number. NotFound: not entered in a return check.
     """
     text = normalize_text(number)
-    for series in Series.select():
+    for series in series_longest_prefix_first():
         if text.startswith(series.prefix):
             fmt = SeriesFormat(series.prefix, series.digits)
             row = Slip.get_or_none((Slip.series == series) & (Slip.number ==
@@ -96,9 +96,12 @@ def set_slip_details(actor: Actor, number: str, customer_name: str = "",
 
     Raises:
         InputError: bad phone or amount, 订金 above the deal. NotFound: slip not entered.
-        Conflict: the slip is not used.
+        Conflict: the slip is not used, or its event is archived.
     """
     row = _locate(number)
+    if EventArchive.select().where(EventArchive.event == row.event_id).exists():
+        raise Conflict(_("Event {code} is archived; its slips cannot change.").format(
+            code=Event.get_by_id(row.event_id).code))
     if row.state != USED:
         raise Conflict(_("{number} is {state}; customer details belong to used slips.").format(
             number=slip_info(row).number, state=state_label(row.state)))

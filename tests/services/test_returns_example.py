@@ -126,3 +126,45 @@ def test_used_slip_details(issued, actor):
     returns.mark_slips(actor, ex.event_id, ex.anxin, "3", "void")
     with pytest.raises(Conflict):
         slip_details.set_slip_details(actor, "BJ0000003", "刘洋")
+
+
+def test_a_close_out_made_by_mistake_is_reversed_and_redone(issued, actor):
+    """R3.5: reversing a close-out books the refund back as held; the record stays, marked."""
+    from app.db.models import DepositCloseOut, DepositEntry
+
+    ex = issued
+    enter_example_returns(ex, actor)
+    returns.close_return(actor, ex.event_id, ex.marco)
+    first = deposits.close_out_deposit(actor, ex.event_id, ex.marco, "cash", "李明")
+    status = deposits.reverse_close_out(actor, ex.event_id, ex.marco, "收据写错")
+    assert not status.closed_out and status.refund == Money(20000)
+    with pytest.raises(Conflict):
+        deposits.reverse_close_out(actor, ex.event_id, ex.marco, "again")
+    again = deposits.close_out_deposit(actor, ex.event_id, ex.marco, "wechat", "李明")
+    assert again.receipt_no != first.receipt_no and again.refund == Money(20000)
+    rows = list(DepositCloseOut.select().where(DepositCloseOut.merchant == ex.marco))
+    assert len(rows) == 2 and sum(r.reversed_at is not None for r in rows) == 1
+    net = sum(e.amount_fen for e in DepositEntry.select().where(
+        DepositEntry.merchant == ex.marco))
+    assert net == 0   # ¥200 taken, ¥200 refunded, reversed, refunded again
+
+
+def test_a_pasted_column_and_overlapping_prefixes_are_read(issued, actor):
+    """R3.1: a column pasted from Excel (line breaks) and a series B beside BJ."""
+    from app.services import stock
+
+    stock.create_series(actor, "B", 7, 50)
+    ex = issued
+    pasted = "BJ0000003\r\nBJ0000004\n5"
+    assert returns.mark_slips(actor, ex.event_id, ex.anxin, pasted, "used") == 3
+    assert slip_details.get_slip(actor, "BJ0000003").state == "used"
+
+
+def test_undo_refuses_to_drop_customer_details(issued, actor):
+    ex = issued
+    returns.mark_slips(actor, ex.event_id, ex.marco, "151-153", "used")
+    slip_details.set_slip_details(actor, "BJ0000152", "刘洋", "13900000000", "18000")
+    with pytest.raises(Conflict, match="BJ0000152"):
+        returns.undo_last(actor, ex.event_id, ex.marco)
+    slip_details.set_slip_details(actor, "BJ0000152")
+    assert returns.undo_last(actor, ex.event_id, ex.marco).count == 3

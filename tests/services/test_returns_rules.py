@@ -364,11 +364,14 @@ def test_reversing_a_write_off_after_close_out_is_refused(closed, actor):
         chase.reverse_write_off(actor, e, a, "17", "found")
 
 
-def test_reversal_takes_back_the_fine_charged_even_after_a_policy_change(closed, actor):
-    """R3.4: a reversal cancels the slip's own fine; the other write-off keeps its ¥100."""
+def test_the_fine_per_slip_cannot_change_once_a_slip_was_fined(closed, actor):
+    """R3.4: the fine notice and the close-out use the fine charged; the policy is frozen."""
     e, a = closed.event_id, closed.anxin
     chase.write_off(actor, e, a, "17, 149", "lost")
-    set_fine(actor, e, "50")
+    before = snapshot()
+    with refused(Conflict, "fine per slip"):
+        set_fine(actor, e, "50")
+    assert snapshot() == before
     fines = chase.reverse_write_off(actor, e, a, "149", "found")
     assert fines.total == Money(10000)
 
