@@ -68,7 +68,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     connection.open_database(args.db)
     if users.has_users():
         raise AppError(_("This database is in use already; the demo loads into an empty one."))
-    load_demo()
+    load_demo(after_event=True)
     _print(_("Demo data loaded: series BJ, event 2026-SH-01, 5 merchants. Log in as admin, "
              "clerk, manager or finance, password {password}.").format(password=DEMO_PASSWORD))
     return 0
