@@ -3,6 +3,9 @@ deposit; seal void slips; archive the event (R3.3–R3.7).
 
 The chase dialogs list one merchant's slips as check boxes (Space ticks one), ticked as chosen
 in the chase list, so the count — and the fine it costs — is always exact.
+
+Every dialog here is a `ScannerSafeDialog`: Enter only moves to the next field; OK needs a
+click or Ctrl+Enter, so a barcode scanner's Enter never pays, fines or seals anything.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -24,12 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import Money
+from app.domain.numbers import (
+    SeriesFormat,
+    format_ranges,
+    merge_ranges,
+    normalize_text,
+    parse_ranges,
+    ranges_from_numbers,
+)
 from app.domain.returns import RECOVERED_STATES
+from app.errors import InputError
 from app.i18n import _
 from app.services.deposits import DepositStatus
 from app.services.returns import state_label
 from ui.checkout_dialogs import payment_combo
-from ui.widgets import SubmitDialog, info_label, value_label
+from ui.scanner_safe import ScannerSafeDialog
+from ui.table_model import local_time
+from ui.widgets import info_label, value_label
 
 DEFAULT_DUE_DAYS = 7
 LIST_MIN_HEIGHT = 120
@@ -48,7 +61,7 @@ def big_label(text: str = "") -> QLabel:
     return label
 
 
-class SlipChoiceDialog(SubmitDialog):
+class SlipChoiceDialog(ScannerSafeDialog):
     """One merchant's slips as check boxes; subclasses add their own fields."""
 
     def __init__(self, parent: QWidget | None, title: str, brand: str, numbers: list[str],
@@ -207,7 +220,14 @@ def outcome_text(status: DepositStatus) -> str:
     return _("Refund to the merchant: {amount}").format(amount=status.refund)
 
 
-class CloseOutDialog(SubmitDialog):
+def close_out_button_text(status: DepositStatus) -> str:
+    """The OK button of the close-out: what pressing it pays back or claims."""
+    if status.shortfall.fen:
+        return _("Close out: shortfall {amount}").format(amount=status.shortfall)
+    return _("Close out: refund {amount}").format(amount=status.refund)
+
+
+class CloseOutDialog(ScannerSafeDialog):
     """Close out a merchant's deposit: refund = deposit − fines, or a shortfall (R3.5)."""
 
     def __init__(self, parent: QWidget | None, status: DepositStatus, receiver: str = "") -> None:
@@ -229,7 +249,8 @@ class CloseOutDialog(SubmitDialog):
         if status.blocker:
             self.form.addRow(info_label(_("Not possible yet: {why}.").format(
                 why=status.blocker)))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Close out"))
+        self.set_ok_text(close_out_button_text(status))
+        self.refuse_codes(self.received_by, _("Received by"))
         self.received_by.setFocus()
         self.received_by.selectAll()
 
@@ -239,11 +260,83 @@ class CloseOutDialog(SubmitDialog):
                 self.receipt.text().strip())
 
 
-class SealDialog(SubmitDialog):
+class ReverseCloseOutDialog(ScannerSafeDialog):
+    """Take back a close-out made by mistake, with a reason: the refund counts as held again
+    and the deposit can be closed out anew (R3.5)."""
+
+    def __init__(self, parent: QWidget | None, status: DepositStatus) -> None:
+        super().__init__(parent, _("Reverse close-out: {brand}").format(brand=status.brand))
+        self.status = status
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText(_("e.g. closed out before a fine was charged"))
+        when = local_time(status.closed_at) if status.closed_at else ""
+        self.form.addRow(_("Event"), value_label(f"{status.event_code}  {status.event_name}"))
+        self.form.addRow(_("Merchant"), value_label(status.brand))
+        self.form.addRow(_("Receipt no."), value_label(status.receipt_no))
+        self.form.addRow(_("Closed out"), value_label(f"{when}  {status.closed_by}".strip()))
+        self.form.addRow("", big_label(outcome_text(status)))
+        self.form.addRow(info_label(reverse_effect_text(status)))
+        self.form.addRow(_("Reason"), self.reason)
+        self.set_ok_text(_("Reverse close-out"))
+        self.reason.setFocus()
+
+    def values(self) -> str:
+        """The reason."""
+        return self.reason.text().strip()
+
+
+def reverse_effect_text(status: DepositStatus) -> str:
+    """What reversing the close-out does, in words."""
+    if status.shortfall.fen:
+        money = _("The shortfall of {amount} is no longer carried to settlement.").format(
+            amount=status.shortfall)
+    elif status.refund.fen:
+        money = _("The refund of {amount} counts as held again: take the money back from the "
+                  "merchant.").format(amount=status.refund)
+    else:
+        money = ""
+    return " ".join(part for part in (_(
+        "Receipt {receipt} stays on record, marked reversed.").format(
+        receipt=status.receipt_no), money, _("Afterwards the deposit can be closed out "
+                                            "again.")) if part)
+
+
+def _formats(numbers: list[str]) -> dict[SeriesFormat, list[int]]:
+    """Formatted slip numbers (``BJ0000010``) grouped by their series format."""
+    out: dict[SeriesFormat, list[int]] = {}
+    for number in numbers:
+        prefix = number.rstrip("0123456789")
+        fmt = SeriesFormat(prefix, len(number) - len(prefix))
+        out.setdefault(fmt, []).append(int(number[len(prefix):]))
+    return out
+
+
+def seal_summary(unsealed: list[str], typed: str) -> tuple[int | None, str]:
+    """(count, ranges) of what sealing would take: every slip in `unsealed`, or the `typed`
+    numbers read in the series of the waiting slips (count None when they cannot be read; the
+    service then says why)."""
+    groups = _formats(unsealed)
+    if not typed.strip():
+        parts = [format_ranges(ranges_from_numbers(n), fmt) for fmt, n in groups.items()]
+        return len(unsealed), ", ".join(parts)
+    text = normalize_text(typed)
+    fmts = sorted(groups, key=lambda f: -len(f.prefix))
+    picked = [f for f in fmts if text.startswith(f.prefix)] or (fmts if len(fmts) == 1 else [])
+    try:
+        ranges = parse_ranges(text, picked[0]) if picked else None
+    except InputError:
+        ranges = None
+    if not ranges:
+        return None, text
+    return sum(len(r) for r in ranges), format_ranges(merge_ranges(ranges), picked[0])
+
+
+class SealDialog(ScannerSafeDialog):
     """Seal void slips into a batch: every unsealed one, or those typed (R3.6)."""
 
     def __init__(self, parent: QWidget | None, event_label: str, unsealed: list[str]) -> None:
         super().__init__(parent, _("Seal void slips"))
+        self.unsealed = unsealed
         self.seal_no = QLineEdit(self)
         self.seal_no.setPlaceholderText(_("The number on the seal, e.g. F-2026-001"))
         self.numbers = QLineEdit(self)
@@ -259,7 +352,7 @@ class SealDialog(SubmitDialog):
         self.form.addRow(_("Seal number"), self.seal_no)
         self.form.addRow(_("Only these slips"), self.numbers)
         self.form.addRow(_("Note"), self.note)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Seal slips"))
+        self.set_ok_text(_("Seal slips…"))
         self.seal_no.setFocus()
 
     def values(self) -> tuple[str, str, str]:
@@ -267,8 +360,28 @@ class SealDialog(SubmitDialog):
         return (self.seal_no.text().strip(), self.numbers.text().strip(),
                 self.note.text().strip())
 
+    def ready(self) -> bool:
+        """False (with the problem shown) while the seal number is blank."""
+        if self.seal_no.text().strip():
+            return True
+        self.show_problem(_("Type or scan the number on the seal first."), self.seal_no)
+        return False
 
-class ArchiveDialog(SubmitDialog):
+    def question(self) -> str:
+        """The confirmation before sealing: how many slips, which, under which seal."""
+        seal_no, typed, _note = self.values()
+        count, ranges = seal_summary(self.unsealed, typed)
+        if count is None:
+            return _("Seal the slips typed under seal {seal}?\n\n{ranges}\n\nSealed slips "
+                     "can never change.").format(seal=seal_no, ranges=ranges)
+        text = _("Seal {n} void slips under seal {seal}?\n\n{ranges}").format(
+            n=count, seal=seal_no, ranges=ranges)
+        if not typed:
+            text += "\n\n" + _("These are all the void slips waiting to be sealed.")
+        return text + "\n\n" + _("Sealed slips can never change.")
+
+
+class ArchiveDialog(ScannerSafeDialog):
     """Confirm archiving the event, with a note."""
 
     def __init__(self, parent: QWidget | None, event_label: str, slips: int) -> None:
@@ -280,7 +393,7 @@ class ArchiveDialog(SubmitDialog):
         self.form.addRow(info_label(_("Every slip is accounted for. After archiving, no slip "
                                       "of this event can change.")))
         self.form.addRow(_("Note"), self.note)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Archive"))
+        self.set_ok_text(_("Archive"))
         self.note.setFocus()
 
     def values(self) -> str:

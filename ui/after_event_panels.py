@@ -19,7 +19,12 @@ from app.errors import AppError
 from app.i18n import _
 from app.services import archive, deposits, merchants, reconciliation, seals
 from app.services.events import EventInfo
-from ui.after_event_dialogs import ArchiveDialog, CloseOutDialog, SealDialog
+from ui.after_event_dialogs import (
+    ArchiveDialog,
+    CloseOutDialog,
+    ReverseCloseOutDialog,
+    SealDialog,
+)
 from ui.after_event_models import (
     BagLineTableModel,
     DepositTableModel,
@@ -139,15 +144,17 @@ class DepositsPanel(EventPanel):
         self.close_button = button(_("Close out deposit…"), self.close_out, "Ctrl+K")
         self.receipt_button = button(_("Deposit refund receipt"), self.print_receipt, "Ctrl+P")
         self.notice_button = button(_("Fine notice"), self.print_notice)
+        self.reverse_button = button(_("Reverse close-out…"), self.reverse_close_out)
         self.summary = info_label()
-        ctx.guard({self.close_button: "deposits.close_out"})
+        ctx.guard({self.close_button: "deposits.close_out",
+                   self.reverse_button: "deposits.reverse_close_out"})
         layout = QVBoxLayout(self)
         layout.addLayout(button_row(self.close_button, self.receipt_button,
-                                    self.notice_button))
+                                    self.notice_button, self.reverse_button))
         layout.addWidget(self.table)
         layout.addWidget(self.summary)
         self.table.selection_changed.connect(self._enable)
-        self.table.activated.connect(lambda _s: self.close_out())
+        # Enter on a row opens nothing: a scanner's Enter must not start a close-out
 
     def reload(self) -> None:
         """Fetch the deposits again."""
@@ -165,6 +172,7 @@ class DepositsPanel(EventPanel):
         self.close_button.setEnabled(status is not None and not status.closed_out)
         self.receipt_button.setEnabled(status is not None and status.closed_out)
         self.notice_button.setEnabled(status is not None and status.fines.fen > 0)
+        self.reverse_button.setEnabled(status is not None and status.closed_out)
 
     def close_out(self) -> None:
         """Show what the close-out pays back or claims; on OK, close the deposit out."""
@@ -195,6 +203,18 @@ class DepositsPanel(EventPanel):
         if result.ok and result.value is not None:
             done.append(result.value)
         return result.ok
+
+    def reverse_close_out(self) -> None:
+        """Take back the chosen merchant's close-out, with a reason (the service refuses it
+        for an archived event)."""
+        status = self.table.selected()
+        if status is None or not status.closed_out:
+            return
+        dialog = ReverseCloseOutDialog(self, status)
+        dialog.set_submit(lambda: self.ctx.ops.run(
+            dialog, deposits.reverse_close_out, status.event_id, status.merchant_id,
+            dialog.values()).ok)
+        dialog.exec()
 
     def print_receipt(self) -> None:
         """Preview the deposit refund receipt of the chosen merchant."""
@@ -290,6 +310,8 @@ class SealsPanel(EventPanel):
                 self._show_label(done[0])
 
     def _submit(self, dialog: SealDialog, done: list[seals.SealInfo]) -> bool:
+        if not dialog.ready() or not confirm(dialog, _("Seal void slips"), dialog.question()):
+            return False
         seal_no, numbers, note = dialog.values()
         event_id = self.event_info.id if self.event_info else ""
         result = self.ctx.ops.run(dialog, seals.seal_voids, event_id, seal_no, numbers or None,

@@ -283,7 +283,9 @@ def test_sealing_then_archive_refused_with_blockers_then_done(qtbot, ctx, actor,
 
     def seal(dialog: SealDialog) -> None:
         dialog.seal_no.setText("F-2026-001")
+        messages.answer = QMessageBox.StandardButton.Yes  # "Seal 6 void slips …?"
         press_ok(dialog)
+        messages.answer = NO  # no label printed
 
     drive(monkeypatch, SealDialog, seal)
     view.seals.seal_button.click()
