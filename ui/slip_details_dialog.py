@@ -1,5 +1,9 @@
 """Customer details of a used slip: name, phone, deal amount and 订金, now or later (issue 4,
-point 2). Refunds and settlement read them."""
+point 2). Refunds and settlement read them.
+
+The clerk opens it from the return screen with a scanner in hand, so it is a
+`ScannerSafeDialog`: Enter moves to the next field, saving takes a click or Ctrl+Enter, and a
+slip number or book code scanned into the name or phone field is refused in the dialog."""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from app.i18n import _
 from app.services import slip_details
 from app.services.slip_details import SlipInfo
 from ui.context import UiContext
-from ui.widgets import SubmitDialog, tab_chain, value_label
+from ui.scanner_safe import ScannerSafeDialog
+from ui.widgets import tab_chain, value_label
 
 
 def amount_text(money: Money | None) -> str:
@@ -21,7 +26,7 @@ def amount_text(money: Money | None) -> str:
     return f"{yuan}.{fen:02d}"
 
 
-class SlipDetailsDialog(SubmitDialog):
+class SlipDetailsDialog(ScannerSafeDialog):
     """Edit the customer details of one used slip; OK saves them (blank clears a field)."""
 
     def __init__(self, parent: QWidget | None, ctx: UiContext, info: SlipInfo) -> None:
@@ -41,6 +46,9 @@ class SlipDetailsDialog(SubmitDialog):
         self.form.addRow(_("Deal amount"), self.deal)
         self.form.addRow(_("Customer deposit (订金)"), self.deposit)
         tab_chain(self.customer, self.phone, self.deal, self.deposit)
+        self.refuse_codes(self.customer, _("Customer"))
+        self.refuse_codes(self.phone, _("Phone"))
+        self.set_ok_text(_("Save"))
         self.set_submit(self.save)
         self.customer.setFocus()
 
