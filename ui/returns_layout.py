@@ -230,6 +230,12 @@ class ReturnsLayout(AreaView):
         self.scan.setFocus()
         QApplication.beep()
 
+    def warn(self, message: str) -> None:
+        """A scan that was done but needs a look (what it opened is entered already): amber
+        banner and a beep; the line is cleared for the next scan."""
+        self.good(message, "warn")
+        QApplication.beep()
+
     def good(self, message: str, kind: str = "ok") -> None:
         """A scan or action that worked: clears the line and any red flag."""
         self.banner.show_message(kind, message)

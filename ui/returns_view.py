@@ -33,7 +33,7 @@ import re
 from PySide6.QtWidgets import QWidget
 
 from app.domain.numbers import format_ranges
-from app.domain.returns import OPEN, USED
+from app.domain.returns import NOT_ENTERED, OPEN, USED
 from app.i18n import _
 from app.services import books, returns, slip_details
 from app.services.returns import BookReturn, state_label
@@ -54,7 +54,7 @@ class ReturnsView(ReturnsLayout):
         super().__init__(ctx, parent)
         self.scan.returnPressed.connect(self.submit)
         self.grid.activated.connect(lambda _index: self.edit_details())
-        self.panel.book_chosen.connect(self._look_up)
+        self.panel.book_chosen.connect(lambda code: self._look_up(code, scanned=False))
         self.event_combo.id_changed.connect(lambda _id: self._event_changed())
         ctx.bridge.database_changed.connect(self._forget)
         self.reload()
@@ -147,7 +147,7 @@ class ReturnsView(ReturnsLayout):
         if scan.kind == ScanKind.LOOKUP:
             self._look_up(scan.text)
         elif scan.kind == ScanKind.SAME_BOOK:
-            self.good(_("Book {code} is open.").format(code=scan.text))
+            self._same_book(scan.text)
         elif scan.kind == ScanKind.MARK:
             self._mark(scan)
         elif scan.kind == ScanKind.BAD:
@@ -157,7 +157,16 @@ class ReturnsView(ReturnsLayout):
         else:
             self._outside(scan)
 
-    def _look_up(self, text: str) -> None:
+    def _same_book(self, text: str) -> None:
+        """The open book's own label scanned again (flagged when it is entered already)."""
+        book = self._book
+        if book is not None and not book.counts.not_entered:
+            self.warn(_all_entered(book) + " " + _opened(book))
+        else:
+            self.good(_("Book {code} is open.").format(code=text))
+
+    def _look_up(self, text: str, scanned: bool = True) -> None:
+        """Open the book of a scanned (or, `scanned` False, clicked) label or slip number."""
         event_id = self.event_id()
         if event_id is None:
             self.flag(_("Choose the event first."))
@@ -166,9 +175,9 @@ class ReturnsView(ReturnsLayout):
         if out.error is not None:
             self.flag(out.error.message)
         elif out.value is not None:
-            self._arrive(out.value, text)
+            self._arrive(out.value, text, scanned)
 
-    def _arrive(self, book: BookReturn, text: str) -> None:
+    def _arrive(self, book: BookReturn, text: str, scanned: bool = True) -> None:
         """A scanned book (or slip) was found: open it unless it is another merchant's while
         this merchant still has slips to enter."""
         current = self._book
@@ -188,9 +197,17 @@ class ReturnsView(ReturnsLayout):
         assert frame is not None
         if "-" not in text and frame.first_no <= _tail_number(text) <= frame.last_no:
             self.grid.choose(_tail_number(text))
-        if current is not None and current.merchant_id != book.merchant_id:
-            self.good(_("Now checking {brand} (another merchant): book {code}.").format(
-                brand=book.brand, code=book.book.code), "warn")
+        self._announce(book, text, current, scanned)
+
+    def _announce(self, book: BookReturn, text: str, current: BookReturn | None,
+                  scanned: bool) -> None:
+        """Say which book opened; a scan of what is entered already is flagged (amber, beep)."""
+        switched = current is not None and current.merchant_id != book.merchant_id
+        already = _already_entered(book, text) if scanned else ""
+        if already:
+            self.warn(already + " " + (_switched(book) if switched else _opened(book)))
+        elif switched:
+            self.good(_switched(book), "warn")
         elif "-" not in text and current is not None:
             self.good(_("{number} is in book {code}, which is open now. Scan the slip again "
                         "to mark it.").format(number=text, code=book.book.code), "info")
@@ -343,6 +360,31 @@ class ReturnsView(ReturnsLayout):
         self.grid.choose(scan.ranges[0].first)
         self.scan.clear()
         return True
+
+
+def _already_entered(book: BookReturn, text: str) -> str:
+    """Why a scanned label or slip of `book` is flagged: it is entered already ('' if not)."""
+    number = _tail_number(text)
+    if "-" not in text and book.first_no <= number < book.first_no + len(book.states):
+        state = book.states[number - book.first_no]
+        if state != NOT_ENTERED:
+            return _("{number} is already entered ({state}).").format(
+                number=text, state=state_label(state))
+        return ""
+    return _all_entered(book) if not book.counts.not_entered else ""
+
+
+def _all_entered(book: BookReturn) -> str:
+    return _("All {n} slips of this book are already entered.").format(n=book.counts.issued)
+
+
+def _opened(book: BookReturn) -> str:
+    return _("Book {code} of {brand} is open.").format(code=book.book.code, brand=book.brand)
+
+
+def _switched(book: BookReturn) -> str:
+    return _("Now checking {brand} (another merchant): book {code}.").format(
+        brand=book.brand, code=book.book.code)
 
 
 def _tail_number(text: str) -> int:

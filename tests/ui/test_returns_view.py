@@ -197,10 +197,11 @@ def test_when_a_merchant_is_fully_entered_the_next_merchant_opens_with_a_notice(
     for code in ("BJ0000001-0000050", "BJ0000051-0000100", "BJ0000101-0000150"):
         returns.mark_remaining(actor, fair.event_id, fair.anxin, code, UNUSED)
     scan(qtbot, view, "BJ0000101-0000150")
+    assert beeps == [1] and "already entered" in view.banner.text()  # entered: flagged
     scan(qtbot, view, "BJ0000151-0000200")
     assert view.current_book().brand == "马可波罗瓷砖"
     assert view.banner.kind == "warn" and "another merchant" in view.banner.text()
-    assert not beeps
+    assert beeps == [1]  # nothing of 马可波罗's book is entered: no beep
 
 
 def test_a_slip_of_another_book_of_the_same_merchant_jumps_to_it(qtbot, view, fair, beeps):
@@ -224,6 +225,37 @@ def test_double_entry_is_flagged_and_changes_nothing(qtbot, view, actor, fair, b
     assert beeps == [1, 1]
     assert row_counts() == before
     assert counts(actor, fair, fair.anxin)[3] == 3
+
+
+def test_a_book_already_fully_entered_opens_with_a_warning_and_a_beep(qtbot, view, actor,
+                                                                      fair, beeps):
+    """R3.1 / issue 4 point 1: a scan of something already entered is flagged at once, visibly
+    and audibly: the book opens (to look at or undo) under an amber banner, with a beep."""
+    returns.mark_remaining(actor, fair.event_id, fair.marco, "BJ0000151-0000200", UNUSED)
+    before = row_counts()
+    scan(qtbot, view, "BJ0000151-0000200")
+    assert view.current_book().book.code == "BJ0000151-0000200"
+    assert beeps == [1] and view.banner.kind == "warn"
+    assert view.banner.text() == ("All 50 slips of this book are already entered. Book "
+                                  "BJ0000151-0000200 of 马可波罗瓷砖 is open.")
+    assert view.scan.text() == "" and row_counts() == before
+    scan(qtbot, view, "BJ0000151-0000200")  # its label again
+    assert beeps == [1, 1] and view.banner.kind == "warn"
+
+
+def test_a_scanned_slip_already_entered_opens_its_book_with_a_warning(qtbot, view, actor,
+                                                                     fair, beeps):
+    """R3.1: a slip already entered, scanned outside the open book, opens its book flagged
+    amber with a beep and its state named; a slip not entered yet opens quietly."""
+    returns.mark_slips(actor, fair.event_id, fair.anxin, "BJ0000060", VOID)
+    scan(qtbot, view, "BJ0000001-0000050")
+    assert not beeps
+    scan(qtbot, view, "BJ0000060")
+    assert view.current_book().book.code == "BJ0000051-0000100"
+    assert beeps == [1] and view.banner.kind == "warn"
+    assert "BJ0000060 is already entered (Void)" in view.banner.text()
+    scan(qtbot, view, "BJ0000001")  # not entered yet: no warning
+    assert beeps == [1] and view.banner.kind == "info"
 
 
 def test_unreadable_scans_are_flagged(qtbot, view, fair, beeps):
@@ -274,6 +306,7 @@ def test_closing_the_return_after_a_confirmation_with_the_counts(qtbot, view, ac
     enter_example_returns(SimpleNamespace(event_id=fair.event_id, anxin=fair.anxin,
                                           marco=fair.marco), actor)
     scan(qtbot, view, "BJ0000001-0000050")
+    assert beeps == [1]  # every slip of the book is entered already: flagged amber
     messages.answer = QMessageBox.StandardButton.No
     press(qtbot, view, Qt.Key.Key_F10)
     assert "Issued 150 = used 97 + unused 45 + void 5 + missing 3" in messages.texts[-1]
@@ -286,7 +319,7 @@ def test_closing_the_return_after_a_confirmation_with_the_counts(qtbot, view, ac
     assert not view.close_button.isEnabled() and not view.undo_button.isEnabled()
     press(qtbot, view, Qt.Key.Key_F1)
     scan(qtbot, view, "BJ0000002")
-    assert beeps == [1] and "closed" in view.banner.text()
+    assert beeps == [1, 1] and "closed" in view.banner.text()
     scan(qtbot, view, "BJ0000151-0000200")  # next merchant opens: nothing left to enter
     assert view.current_book().brand == "马可波罗瓷砖"
 
