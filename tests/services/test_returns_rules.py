@@ -429,6 +429,39 @@ def test_fines_above_the_deposit_leave_a_shortfall_and_no_refund(issued, actor):
     assert {x.brand: x.counts.written_off for x in counted}["马可波罗瓷砖"] == 3
 
 
+def test_a_reversed_close_out_reopens_fines_and_drops_the_shortfall(issued, actor):
+    """R3.4/R3.5/R6.6: after a close-out is reversed, a write-off can be taken back, the
+    shortfall is no longer owed, and a new close-out settles the new amounts."""
+    e, m = issued.event_id, issued.marco
+    returns.mark_slips(actor, e, m, "151-153", "missing")
+    returns.mark_remaining(actor, e, m, "BJ0000151", "used")
+    returns.close_return(actor, e, m)
+    chase.write_off(actor, e, m, "151-153", "lost")
+    deposits.close_out_deposit(actor, e, m, "cash", "")
+    one_record("deposits.reverse_close_out", lambda: deposits.reverse_close_out(
+        actor, e, m, "written off by mistake"))
+    assert deposits.shortfall_owed(m) == Money(0)
+    chase.reverse_write_off(actor, e, m, "153", "found")
+    chase.recover_slips(actor, e, m, "153", "used")
+    done = deposits.close_out_deposit(actor, e, m, "cash", "")
+    assert (done.fines, done.refund, done.shortfall) == (Money(20000), Money(0), Money(0))
+    with refused(InputError, "Reason"):
+        deposits.reverse_close_out(actor, e, m, "")
+
+
+def test_a_close_out_of_an_archived_event_cannot_be_reversed(closed, actor):
+    e = closed.event_id
+    chase.recover_slips(actor, e, closed.anxin, "17, 88, 149", "used")
+    seals.seal_voids(actor, e, "F-001")
+    deposits.close_out_deposit(actor, e, closed.anxin, "cash", "张伟")
+    with refused(Conflict, "马可波罗瓷砖", "not closed out"):
+        deposits.reverse_close_out(actor, e, closed.marco, "mistake")
+    deposits.close_out_deposit(actor, e, closed.marco, "cash", "李明")
+    archive.archive_event(actor, e)
+    with refused(Conflict, "archived"):
+        deposits.reverse_close_out(actor, e, closed.marco, "mistake")
+
+
 def test_a_refund_needs_someone_to_receive_it(closed, actor):
     with refused(InputError, "Received by"):
         deposits.close_out_deposit(actor, closed.event_id, closed.marco, "cash", " ")
