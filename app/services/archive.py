@@ -85,6 +85,10 @@ def _blockers(event: Event, total: Counts, waiting: list, checked_out: bool) -> 
         out.append(_("{n} slips not entered in the return check.").format(n=total.not_entered))
     if total.missing:
         out.append(_("{n} slips missing (on the chase list).").format(n=total.missing))
+    planned = _planned_not_issued(event)
+    if planned:
+        out.append(_("{n} books planned but never issued ({brands}); release them to stock.")
+                   .format(n=sum(planned.values()), brands=", ".join(sorted(planned))))
     unsealed = len(_unsealed(event))
     if unsealed:
         out.append(_("{n} void slips not sealed.").format(n=unsealed))
@@ -94,6 +98,16 @@ def _blockers(event: Event, total: Counts, waiting: list, checked_out: bool) -> 
             brands=", ".join(held[:5]) + (_(" and {n} more").format(n=len(held) - 5)
                                           if len(held) > 5 else "")))
     return out
+
+
+def _planned_not_issued(event: Event) -> dict[str, int]:
+    """Books still reserved for the event's merchants (never checked out), per brand."""
+    from peewee import fn
+
+    return {brand: int(n) for brand, n in Book.select(Merchant.brand, fn.COUNT(Book.id))
+            .join(Merchant, on=(Book.merchant == Merchant.id))
+            .where((Book.event == event) & (Book.state == "planned"))
+            .group_by(Merchant.brand).tuples()}
 
 
 def _deposits_not_closed_out(event: Event) -> list[str]:
@@ -123,7 +137,7 @@ def event_status(actor: Actor, event_id: str) -> EventStatus:
 @service("events.archive")
 def archive_event(actor: Actor, event_id: str, note: str = "") -> EventStatus:
     """Archive the event once no slip is unresolved: every return closed, nothing missing,
-    every void sealed, every deposit closed out (R3.7).
+    every void sealed, every deposit closed out, no book left reserved (R3.7).
 
     Raises:
         Conflict: something is unresolved (each blocker named), or already archived.

@@ -289,18 +289,22 @@ def _record_step(ret: MerchantReturn, action: str, state: str, series: Series,
                              by=current_actor().username)
 
 
+_SLIP_FIELDS = [Slip.id, Slip.series, Slip.number, Slip.book, Slip.event, Slip.merchant,
+                Slip.state, Slip.recovered, Slip.chase_manager, Slip.customer_name,
+                Slip.customer_phone, Slip.updated_by, Slip.updated_at]
+
+
 def _insert_slips(event: Event, merchant: Merchant, series: Series, numbers: list[int],
                   books: dict[int, Book], state: str) -> None:
-    by, now = current_actor().username, utcnow()
-    rows = [dict(series=series.id, number=n, book=books[n].id, event=event.id,
-                 merchant=merchant.id, state=state, updated_by=by, updated_at=now)
-            for n in numbers]
+    """Insert the Slip rows (as tuples: building a dict per row was a sixth of a return's
+    time), in chunks below SQLite's variable limit."""
     from app.domain.ids import new_id
 
-    for row in rows:
-        row["id"] = new_id()
+    by, now = current_actor().username, utcnow()
+    rows = [(new_id(), series.id, n, books[n].id, event.id, merchant.id, state, False, "", "",
+             "", by, now) for n in numbers]
     for start in range(0, len(rows), 1000):
-        Slip.insert_many(rows[start:start + 1000]).execute()
+        Slip.insert_many(rows[start:start + 1000], fields=_SLIP_FIELDS).execute()
 
 
 def _check_state(state: str) -> str:

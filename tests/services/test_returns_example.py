@@ -168,3 +168,17 @@ def test_undo_refuses_to_drop_customer_details(issued, actor):
         returns.undo_last(actor, ex.event_id, ex.marco)
     slip_details.set_slip_details(actor, "BJ0000152")
     assert returns.undo_last(actor, ex.event_id, ex.marco).count == 3
+
+
+def test_books_left_planned_block_the_archive_until_released(issued, actor):
+    """R3.7: a merchant planned but never checked out keeps books out of stock."""
+    from app.services import events, merchants
+
+    ex = issued
+    late = merchants.create_merchant(actor, "东鹏瓷砖", category_manager="王芳")
+    events.set_estimate(actor, ex.event_id, late.id, 60)
+    plan.set_planned_books(actor, ex.event_id, late.id, 2)
+    blockers = archive.event_status(actor, ex.event_id).blockers
+    assert any("东鹏瓷砖" in b and "2" in b for b in blockers)
+    plan.release_plan(actor, ex.event_id, late.id)
+    assert not any("东鹏瓷砖" in b for b in archive.event_status(actor, ex.event_id).blockers)

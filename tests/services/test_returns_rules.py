@@ -586,6 +586,9 @@ def test_event_state_moves_from_planning_to_archived(example, actor):
     assert state() == "reconciled"
     seals.seal_voids(actor, e, "F-001")
     deposits.close_out_deposit(actor, e, example.marco, "cash", "李明")
+    with refused(Conflict, "安信地板"):  # its planned books were never issued
+        archive.archive_event(actor, e)
+    plan.release_plan(actor, e, example.anxin)
     archive.archive_event(actor, e)
     assert state() == "archived"
     bag = archive.archive_bag(actor, e)
