@@ -136,13 +136,7 @@ def _refund_fields(form: RefundForm) -> list[tuple[str, Any]]:
 
 
 def _refund_table(form: RefundForm) -> Table:
-    rows: list[list[Any]] = []
-    for label, value in _refund_fields(form):
-        cell = value if isinstance(value, Flowable) else para(value, "cell")
-        rows.append([para(label, "cell"), cell])
-    table = Table(rows, colWidths=[30 * mm, 150 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle(ruled_commands() + [("BACKGROUND", (0, 0), (0, -1), HEADER_GREY)]))
-    return table
+    return field_table(list(_refund_fields(form)), [30 * mm, 150 * mm])
 
 
 def refund_receipt_story(form: RefundForm) -> list[Flowable]:

@@ -16,7 +16,6 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from app.domain.money import chinese_capital, format_money
 from app.i18n import _
 from app.reports.layout import (
-    HEADER_GREY,
     build_pdf,
     chunk_ranges,
     count,
@@ -142,13 +141,7 @@ def _receipt_fields(info: CheckoutInfo) -> list[tuple[str, Any]]:
 
 
 def _receipt_table(info: CheckoutInfo) -> Table:
-    rows: list[list[Any]] = []
-    for label, value in _receipt_fields(info):
-        cell = value if isinstance(value, Flowable) else para(value, "cell")
-        rows.append([para(label, "cell"), cell])
-    table = Table(rows, colWidths=[30 * mm, 150 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle(ruled_commands() + [("BACKGROUND", (0, 0), (0, -1), HEADER_GREY)]))
-    return table
+    return field_table(list(_receipt_fields(info)), [30 * mm, 150 * mm])
 
 
 def deposit_receipt_story(info: CheckoutInfo) -> list[Flowable]:
