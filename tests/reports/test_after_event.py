@@ -14,7 +14,7 @@ from app.errors import Conflict, NotFound
 from app.reports import REPORTS, write_report
 from app.services import audit, chase, deposits, reconciliation, returns, seals
 from tests.reports.pdfcheck import page_sizes_mm, page_texts, pdf_fonts, scan_page, squeeze
-from tests.services.test_returns_example import enter_example_returns
+from tests.services.conftest import enter_example_returns
 
 
 @pytest.fixture

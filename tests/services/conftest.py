@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from app.db import models
-from app.services import events, merchants, stock
+from app.services import checkout, events, merchants, plan, returns, stock
 from app.services.base import Actor
 from app.services.stock import SeriesInfo
 
@@ -66,3 +66,26 @@ def example(stocked: SeriesInfo, actor: Actor) -> Example:
     events.set_estimate(actor, event.id, anxin.id, 120)
     events.set_estimate(actor, event.id, marco.id, 40)
     return Example(stocked.id, event.id, anxin.id, marco.id)
+
+
+@pytest.fixture
+def issued(example: Example, actor: Actor) -> Example:
+    """The worked example checked out: 安信 BJ0000001–0000150, 马可波罗 BJ0000151–0000200."""
+    plan.build_plan(actor, example.event_id)
+    checkout.checkout_merchant(actor, example.event_id, example.anxin, "张伟", "cash")
+    checkout.checkout_merchant(actor, example.event_id, example.marco, "李明", "cash")
+    return example
+
+
+def enter_example_returns(ex: Example, actor: Actor) -> None:
+    """The worked example's return (R3.1): 安信 used 97, unused 45, void 5 (10–12, 60, 99),
+    missing 3 (17, 88, 149); 马可波罗 used 22, unused 27, void 1 (173)."""
+    e, a, m = ex.event_id, ex.anxin, ex.marco
+    returns.mark_slips(actor, e, a, "BJ0000017, 0000088, 0000149", "missing")
+    returns.mark_slips(actor, e, a, "10-12, 60, 99", "void")
+    returns.mark_slips(actor, e, a, "BJ0000101-0000145", "unused")   # 45 unused
+    for code in ("BJ0000001-0000050", "BJ0000051-0000100", "BJ0000101-0000150"):
+        returns.mark_remaining(actor, e, a, code, "used")
+    returns.mark_slips(actor, e, m, "BJ0000173", "void")
+    returns.mark_slips(actor, e, m, "174-200", "unused")              # 27 unused
+    returns.mark_remaining(actor, e, m, "BJ0000151", "used")          # 22 used

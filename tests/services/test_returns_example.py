@@ -9,7 +9,6 @@ from app.errors import Conflict, InputError
 from app.services import (
     archive,
     chase,
-    checkout,
     deposits,
     plan,
     reconciliation,
@@ -17,29 +16,7 @@ from app.services import (
     seals,
     slip_details,
 )
-from tests.services.conftest import row_counts
-
-
-@pytest.fixture
-def issued(example, actor):
-    """The worked example checked out: 安信 BJ0000001–0000150, 马可波罗 BJ0000151–0000200."""
-    plan.build_plan(actor, example.event_id)
-    checkout.checkout_merchant(actor, example.event_id, example.anxin, "张伟", "cash")
-    checkout.checkout_merchant(actor, example.event_id, example.marco, "李明", "cash")
-    return example
-
-
-def enter_example_returns(ex, actor):
-    """安信 used 97, unused 45, void 5, missing 3; 马可波罗 used 22, unused 27, void 1."""
-    e, a, m = ex.event_id, ex.anxin, ex.marco
-    returns.mark_slips(actor, e, a, "BJ0000017, 0000088, 0000149", "missing")
-    returns.mark_slips(actor, e, a, "10-12, 60, 99", "void")
-    returns.mark_slips(actor, e, a, "BJ0000101-0000145", "unused")   # 45 unused
-    for code in ("BJ0000001-0000050", "BJ0000051-0000100", "BJ0000101-0000150"):
-        returns.mark_remaining(actor, e, a, code, "used")
-    returns.mark_slips(actor, e, m, "BJ0000173", "void")
-    returns.mark_slips(actor, e, m, "174-200", "unused")              # 27 unused
-    returns.mark_remaining(actor, e, m, "BJ0000151", "used")          # 22 used
+from tests.services.conftest import enter_example_returns, row_counts
 
 
 def test_worked_example_reconciles_exactly(issued, actor):

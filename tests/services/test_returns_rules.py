@@ -28,28 +28,7 @@ from app.services import (
     slip_details,
 )
 from tests.services.conftest import audit_rows, last_seq, row_counts
-
-
-@pytest.fixture
-def issued(example, actor):
-    """The worked example checked out: 安信 BJ0000001–0000150, 马可波罗 BJ0000151–0000200."""
-    plan.build_plan(actor, example.event_id)
-    checkout.checkout_merchant(actor, example.event_id, example.anxin, "张伟", "cash")
-    checkout.checkout_merchant(actor, example.event_id, example.marco, "李明", "cash")
-    return example
-
-
-def enter_example(ex, actor) -> None:
-    """安信 used 97, unused 45, void 5, missing 3; 马可波罗 used 22, unused 27, void 1."""
-    e, a, m = ex.event_id, ex.anxin, ex.marco
-    returns.mark_slips(actor, e, a, "BJ0000017, 0000088, 0000149", "missing")
-    returns.mark_slips(actor, e, a, "10-12, 60, 99", "void")
-    returns.mark_slips(actor, e, a, "BJ0000101-0000145", "unused")
-    for code in ("BJ0000001-0000050", "BJ0000051-0000100", "BJ0000101-0000150"):
-        returns.mark_remaining(actor, e, a, code, "used")
-    returns.mark_slips(actor, e, m, "BJ0000173", "void")
-    returns.mark_slips(actor, e, m, "174-200", "unused")
-    returns.mark_remaining(actor, e, m, "BJ0000151", "used")
+from tests.services.conftest import enter_example_returns as enter_example
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageB
 
 from app.services import chase, deposits, returns, seals
 from tests.services import conftest as service_fixtures
-from tests.services import test_returns_example as worked
 from tests.ui.helpers import drive
 from ui.after_event_dialogs import CloseOutDialog, SealDialog
 from ui.after_event_view import AfterEventView
 
 series, stocked = service_fixtures.series, service_fixtures.stocked
-example, issued = service_fixtures.example, worked.issued
+example, issued = service_fixtures.example, service_fixtures.issued
 ANXIN = "安信地板"
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 WORKED_VOIDS = "BJ0000010–0000012, BJ0000060, BJ0000099, BJ0000173"
@@ -27,7 +26,7 @@ def closed(issued, actor):
     """The worked example's returns entered and closed; 0000088 recovered, 0000017 and
     0000149 written off: 安信's deposit can be closed out (¥400 back), 6 voids wait."""
     ex = issued
-    worked.enter_example_returns(ex, actor)
+    service_fixtures.enter_example_returns(ex, actor)
     returns.close_return(actor, ex.event_id, ex.anxin)
     returns.close_return(actor, ex.event_id, ex.marco)
     chase.recover_slips(actor, ex.event_id, ex.anxin, "BJ0000088", "used")

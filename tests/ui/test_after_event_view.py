@@ -13,7 +13,6 @@ from app.domain.money import Money
 from app.services import archive, chase, deposits, reconciliation, returns, seals
 from tests.conftest import add_user
 from tests.services import conftest as service_fixtures
-from tests.services import test_returns_example as worked
 from tests.ui.helpers import drive, press_ok, wait_idle
 from ui.after_event_dialogs import (
     ArchiveDialog,
@@ -38,8 +37,8 @@ from ui.print_preview import PreviewDialog
 
 # the worked example's fixtures of the service tests: series → stocked → example → issued
 series, stocked = service_fixtures.series, service_fixtures.stocked
-example, issued = service_fixtures.example, worked.issued
-enter_example_returns = worked.enter_example_returns
+example, issued = service_fixtures.example, service_fixtures.issued
+enter_example_returns = service_fixtures.enter_example_returns
 ANXIN, MARCO = "安信地板", "马可波罗瓷砖"
 NO = QMessageBox.StandardButton.No
 

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.domain.money import Money
 from app.domain.returns import NOT_ENTERED, UNUSED, USED, VOID
 from app.services import checkout, events, merchants, plan, returns, slip_details, stock
-from tests.services.conftest import row_counts
-from tests.services.test_returns_example import enter_example_returns
+from tests.services.conftest import enter_example_returns, row_counts
 from tests.ui.helpers import cancel, drive, press_ok
 from ui.returns_view import ReturnsView
 from ui.scan_input import BookFrame, ScanKind, read_scan

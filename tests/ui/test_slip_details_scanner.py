@@ -9,12 +9,11 @@ from PySide6.QtWidgets import QApplication
 
 from app.services import returns, slip_details
 from tests.services import conftest as service_fixtures
-from tests.services import test_returns_example as worked
 from ui.scanner_safe import looks_like_code
 from ui.slip_details_dialog import SlipDetailsDialog
 
 series, stocked = service_fixtures.series, service_fixtures.stocked
-example, issued = service_fixtures.example, worked.issued
+example, issued = service_fixtures.example, service_fixtures.issued
 
 
 @pytest.fixture
