@@ -113,6 +113,9 @@ class AssignChaseDialog(SlipChoiceDialog):
         self.due.setDate(QDate.currentDate().addDays(DEFAULT_DUE_DAYS))
         self.form.addRow(_("Category manager"), self.manager)
         self.form.addRow(_("Due date"), self.due)
+        line = self.manager.lineEdit()
+        if line is not None:
+            self.refuse_codes(line, _("Category manager"))
         self._changed()
         self.manager.setFocus()
 
@@ -251,6 +254,7 @@ class CloseOutDialog(ScannerSafeDialog):
                 why=status.blocker)))
         self.set_ok_text(close_out_button_text(status))
         self.refuse_codes(self.received_by, _("Received by"))
+        self.refuse_codes(self.receipt, _("Receipt no."))
         self.received_by.setFocus()
         self.received_by.selectAll()
 

@@ -12,6 +12,7 @@ from app.domain.returns import ARCHIVED, CLOSED, EVENT_STATE_LABELS, Counts, eve
 from app.errors import Conflict
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
+from app.services.deposits import awaiting_close_out
 from app.services.events import event_row
 from app.services.reconciliation import build
 from app.services.returns import fmt_of
@@ -92,7 +93,7 @@ def _blockers(event: Event, total: Counts, waiting: list, checked_out: bool) -> 
     unsealed = len(_unsealed(event))
     if unsealed:
         out.append(_("{n} void slips not sealed.").format(n=unsealed))
-    held = _deposits_not_closed_out(event)
+    held = awaiting_close_out(event)
     if held:
         out.append(_("Deposits not closed out: {brands}.").format(
             brands=", ".join(held[:5]) + (_(" and {n} more").format(n=len(held) - 5)
@@ -108,24 +109,6 @@ def _planned_not_issued(event: Event) -> dict[str, int]:
             .join(Merchant, on=(Book.merchant == Merchant.id))
             .where((Book.event == event) & (Book.state == "planned"))
             .group_by(Merchant.brand).tuples()}
-
-
-def _deposits_not_closed_out(event: Event) -> list[str]:
-    """Brands holding a deposit for the event that has not been closed out, by brand."""
-    from peewee import fn
-
-    from app.db.models import DepositCloseOut, DepositEntry
-
-    held = {m for (m,) in DepositEntry.select(DepositEntry.merchant).where(
-        DepositEntry.event == event).group_by(DepositEntry.merchant)
-        .having(fn.SUM(DepositEntry.amount_fen) > 0).tuples()}
-    done = {m for (m,) in DepositCloseOut.select(DepositCloseOut.merchant).where(
-        (DepositCloseOut.event == event) & DepositCloseOut.reversed_at.is_null()).tuples()}
-    waiting = list(held - done)
-    if not waiting:
-        return []
-    return sorted(b for (b,) in Merchant.select(Merchant.brand).where(
-        Merchant.id.in_(waiting)).tuples())
 
 
 @query("events.status")

@@ -25,7 +25,7 @@ from app.errors import Conflict
 from app.i18n import _
 from app.services.base import Actor, audit, concurrent_change, query, require_text, service
 from app.services.checkout import _check_payment, payment_label
-from app.services.events import event_row
+from app.services.events import event_row, refuse_if_archived
 from app.services.returns import merchant_row
 
 
@@ -157,9 +157,26 @@ def list_deposit_status(actor: Actor, event_id: str) -> list[DepositStatus]:
     brand."""
     event = event_row(event_id)
     facts = _facts(event)
-    ids = {m for m, n in facts.held.items() if n > 0} | set(facts.close_outs)
+    ids = _needing_close_out(facts) | set(facts.close_outs)
     rows = Merchant.select().where(Merchant.id.in_(list(ids))) if ids else []
     return sorted((deposit_status(event, m, facts) for m in rows), key=lambda s: s.brand)
+
+
+def _needing_close_out(facts: _Facts) -> set[str]:
+    """Merchants holding a deposit or owing fines: their deposit is closed out (refund or
+    shortfall) before the event is archived, so no fine is lost even at a ¥0 deposit."""
+    return ({m for m, n in facts.held.items() if n > 0}
+            | {m for m, n in facts.fines.items() if n > 0})
+
+
+def awaiting_close_out(event: Event) -> list[str]:
+    """Brands whose deposit still waits for a close-out (an archive blocker), sorted."""
+    facts = _facts(event)
+    waiting = list(_needing_close_out(facts) - set(facts.close_outs))
+    if not waiting:
+        return []
+    return sorted(b for (b,) in Merchant.select(Merchant.brand).where(
+        Merchant.id.in_(waiting)).tuples())
 
 
 @service("deposits.close_out")
@@ -173,6 +190,7 @@ def close_out_deposit(actor: Actor, event_id: str, merchant_id: str, payment_met
             is still missing, or it is already closed out.
     """
     event, merchant = event_row(event_id), merchant_row(merchant_id)
+    refuse_if_archived(event)
     status = deposit_status(event, merchant)
     if status.closed_out:
         raise Conflict(_("The deposit of {brand} for {code} is already closed out.").format(

@@ -80,6 +80,13 @@ def event_row(event_id: str) -> Event:
     return row
 
 
+def refuse_if_archived(event: Event) -> None:
+    """Raises Conflict when `event` is archived: nothing of it changes any more (R3.7)."""
+    if EventArchive.select().where(EventArchive.event == event).exists():
+        raise Conflict(_("Event {code} is archived; it can no longer change.").format(
+            code=event.code))
+
+
 def parse_date(value: object, label: str) -> dt.date:
     """A date from a date object or ``YYYY-MM-DD`` text.
 
@@ -188,9 +195,7 @@ def update_event(actor: Actor, event_id: str, code: str, name: str, kind: str,
         NotFound, InputError, Conflict.
     """
     row = event_row(event_id)
-    if EventArchive.select().where(EventArchive.event == row).exists():
-        raise Conflict(_("Event {code} is archived; it can no longer change.").format(
-            code=row.code))
+    refuse_if_archived(row)
     before = _info(row)
     values = _clean_event(code, name, kind, venue, start_date, end_date, managers or [])
     if Event.select().where((Event.code == values["code"]) & (Event.id != row.id)).exists():
@@ -260,6 +265,7 @@ def set_estimate(actor: Actor, event_id: str, merchant_id: str, estimate: object
         InputError: negative, non-numeric or huge estimate. NotFound: event or merchant.
     """
     row = event_row(event_id)
+    refuse_if_archived(row)
     merchant = Merchant.get_or_none(Merchant.id == merchant_id)
     if merchant is None:
         raise NotFound(_("The merchant does not exist."))
@@ -288,6 +294,7 @@ def remove_merchant_from_event(actor: Actor, event_id: str, merchant_id: str) ->
         Conflict: it has signed for books at this event (its record must stay).
     """
     row = event_row(event_id)
+    refuse_if_archived(row)
     est = Estimate.get_or_none((Estimate.event == row) & (Estimate.merchant == merchant_id))
     if est is None:
         raise NotFound(_("The merchant is not on this event's list."))

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from app.db.models import Book, DepositEntry, Estimate, Event, EventArchive, Merchant, Series
+from app.db.models import Book, DepositEntry, Estimate, Event, Merchant, Series
 from app.domain.money import Money
 from app.domain.planning import FreeBook, NotEnoughStock, assign, books_needed
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
 from app.services.base import Actor, audit, concurrent_change, query, service
 from app.services.books import describe_ranges
-from app.services.events import event_row
+from app.services.events import event_row, refuse_if_archived
 
 
 @dataclass(frozen=True)
@@ -97,12 +97,6 @@ def _release(event: Event, merchant_ids: list[str]) -> int:
     return released
 
 
-def _refuse_archived(event: Event) -> None:
-    if EventArchive.select().where(EventArchive.event == event).exists():
-        raise Conflict(_("Event {code} is archived; its plan can no longer change.").format(
-            code=event.code))
-
-
 @service("plan.build")
 def build_plan(actor: Actor, event_id: str, series_id: str | None = None) -> list[PlanLine]:
     """(Re)build the plan for every merchant of the event not yet checked out (R2.1).
@@ -111,7 +105,7 @@ def build_plan(actor: Actor, event_id: str, series_id: str | None = None) -> lis
         Conflict: not enough books in stock. InputError: no estimates, or series not chosen.
     """
     event = event_row(event_id)
-    _refuse_archived(event)
+    refuse_if_archived(event)
     series = pick_series(series_id)
     estimates = list(Estimate.select().where(Estimate.event == event).order_by(Estimate.seq))
     if not estimates:
@@ -151,7 +145,7 @@ def set_planned_books(actor: Actor, event_id: str, merchant_id: str, books: int,
         InputError: count outside 0–10,000. NotFound: not on the event. Conflict: stock short.
     """
     event = event_row(event_id)
-    _refuse_archived(event)
+    refuse_if_archived(event)
     if not isinstance(books, int) or isinstance(books, bool) or not 0 <= books <= 10_000:
         raise InputError(_("Plan between 0 and 10,000 books for a merchant."))
     _require_estimate(event, merchant_id)
@@ -184,6 +178,7 @@ def release_plan(actor: Actor, event_id: str, merchant_id: str | None = None) ->
         NotFound: no such event, or the merchant is not on it.
     """
     event = event_row(event_id)
+    refuse_if_archived(event)
     if merchant_id is not None:
         _require_estimate(event, merchant_id)
     before = _planned_counts(event)

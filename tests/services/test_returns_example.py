@@ -9,6 +9,7 @@ from app.errors import Conflict, InputError
 from app.services import (
     archive,
     chase,
+    checkout,
     deposits,
     plan,
     reconciliation,
@@ -159,3 +160,54 @@ def test_books_left_planned_block_the_archive_until_released(issued, actor):
     assert any("东鹏瓷砖" in b and "2" in b for b in blockers)
     plan.release_plan(actor, ex.event_id, late.id)
     assert not any("东鹏瓷砖" in b for b in archive.event_status(actor, ex.event_id).blockers)
+
+
+def test_fines_at_a_zero_deposit_event_still_reach_settlement(stocked, actor):
+    """R3.5/R6.6: no deposit to take fines from → the close-out records the shortfall, and
+    the event cannot be archived before it."""
+    import datetime as dt
+
+    from app.services import events, merchants
+
+    event = events.create_event(actor, "2026-SH-09", "免押金专场", "专场", dt.date(2026, 5, 1),
+                                dt.date(2026, 5, 2), deposit_per_book="0")
+    m = merchants.create_merchant(actor, "九牧卫浴", category_manager="李娜")
+    events.set_estimate(actor, event.id, m.id, 50)
+    plan.build_plan(actor, event.id)
+    checkout.checkout_merchant(actor, event.id, m.id, "陈静", "cash")
+    returns.mark_slips(actor, event.id, m.id, "BJ0000001-0000002", "missing")
+    returns.mark_remaining(actor, event.id, m.id, "BJ0000001", "used")
+    returns.close_return(actor, event.id, m.id)
+    chase.write_off(actor, event.id, m.id, "1-2", "丢失")
+    assert [s.brand for s in deposits.list_deposit_status(actor, event.id)] == ["九牧卫浴"]
+    assert any("九牧卫浴" in b for b in archive.event_status(actor, event.id).blockers)
+    done = deposits.close_out_deposit(actor, event.id, m.id, "cash", "")
+    assert (done.refund, done.shortfall) == (Money(0), Money(20000))
+    assert deposits.shortfall_owed(m.id) == Money(20000)
+    archive.archive_event(actor, event.id)
+
+
+def test_nothing_of_an_archived_event_changes(issued, actor):
+    """R3.7: after archiving, estimates, the plan and deposits are refused."""
+    from app.services import events, merchants
+
+    ex = issued
+    enter_example_returns(ex, actor)
+    for merchant in (ex.anxin, ex.marco):
+        returns.close_return(actor, ex.event_id, merchant)
+    chase.write_off(actor, ex.event_id, ex.anxin, "17, 88, 149", "lost")
+    for merchant in (ex.anxin, ex.marco):
+        deposits.close_out_deposit(actor, ex.event_id, merchant, "cash", "x")
+    seals.seal_voids(actor, ex.event_id, "F-1")
+    archive.archive_event(actor, ex.event_id)
+    late = merchants.create_merchant(actor, "东鹏瓷砖")
+    before = row_counts()
+    for call in (lambda: events.set_estimate(actor, ex.event_id, late.id, 10),
+                 lambda: events.remove_merchant_from_event(actor, ex.event_id, ex.marco),
+                 lambda: plan.release_plan(actor, ex.event_id),
+                 lambda: plan.build_plan(actor, ex.event_id),
+                 lambda: deposits.reverse_close_out(actor, ex.event_id, ex.marco, "x"),
+                 lambda: slip_details.set_slip_details(actor, "BJ0000002", "刘洋")):
+        with pytest.raises(Conflict, match="archived"):
+            call()
+    assert row_counts() == before
