@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,8 @@ from app.i18n import _
 from ui.table_model import SORT_ROLE, RecordTableModel
 
 CHAR_WIDTH_MIN = 4
+_MNEMONIC = re.compile(r"\s*[(（]&.[)）]")
+"""A translated button's shortcut, e.g. the (&Y) of 是(&Y)."""
 DIALOG_MIN_WIDTH = 440
 
 
@@ -203,11 +206,16 @@ def tab_chain(*widgets: QWidget) -> None:
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    """Ask a yes/no question; No is the default."""
-    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes
-                                  | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    """Ask a yes/no question; No is the default. The buttons carry no shortcut letters: a
+    barcode scan typed into the box (``SY0000151`` holds a Y) must not answer Yes."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, yes | no, parent)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    for which in (yes, no):
+        button = box.button(which)
+        button.setText(_MNEMONIC.sub("", button.text()).replace("&", ""))
+    return box.exec() == yes
 
 
 class IdComboBox(QComboBox):

@@ -36,6 +36,8 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[MessageLog]:
 
     def exec_box(box: QMessageBox) -> int:
         log.shown.append((box.windowTitle(), box.text()))
+        if box.button(QMessageBox.StandardButton.Yes) is not None:  # a question (confirm)
+            return int(log.answer)
         return int(QMessageBox.StandardButton.Ok)
 
     def static(kind: str):
