@@ -7,15 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.db.models import Book, Checkout, Event, EventArchive, Merchant, MerchantReturn, Series
-from app.domain.numbers import NumberRange, format_ranges, merge_ranges
 from app.domain.returns import ARCHIVED, CLOSED, EVENT_STATE_LABELS, Counts, event_state
 from app.errors import Conflict
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
+from app.services.books import describe_ranges
 from app.services.deposits import awaiting_close_out
-from app.services.events import event_row
+from app.services.events import event_row, is_archived
 from app.services.reconciliation import build
-from app.services.returns import fmt_of
 from app.services.seals import _unsealed
 
 
@@ -143,21 +142,14 @@ def archive_event(actor: Actor, event_id: str, note: str = "") -> EventStatus:
 def archive_bag(actor: Actor, event_id: str) -> ArchiveBag:
     """The archive-bag label: per brand the slip count and the ranges of its books (R3.7)."""
     event = event_row(event_id)
-    formats = {s.id: fmt_of(s) for s in Series.select()}
+    series_by_id = {s.id: s for s in Series.select()}
     brands = dict(Merchant.select(Merchant.id, Merchant.brand).tuples())
     per: dict[str, list[Book]] = {}
     for book in Book.select().where((Book.event == event) & (Book.state == "issued")):
         per.setdefault(book.merchant_id, []).append(book)
-    lines = []
-    for merchant_id, books in per.items():
-        parts = []
-        for series_id in sorted({b.series_id for b in books}):
-            ranges = merge_ranges(NumberRange(b.first_no, b.last_no) for b in books
-                                  if b.series_id == series_id)
-            parts.append(format_ranges(ranges, formats[series_id]))
-        lines.append(BagLine(brands[merchant_id], sum(b.last_no - b.first_no + 1 for b in books),
-                             ", ".join(parts)))
+    lines = [BagLine(brands[merchant_id], sum(b.last_no - b.first_no + 1 for b in books),
+                     describe_ranges(books, series_by_id)) for merchant_id, books in per.items()]
     lines.sort(key=lambda line: line.brand)
     return ArchiveBag(event.id, event.code, event.name, tuple(lines),
                       sum(line.slips for line in lines),
-                      EventArchive.select().where(EventArchive.event == event).exists())
+                      is_archived(event))

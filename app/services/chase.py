@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from app.db.models import (
     DepositCloseOut,
     Event,
-    EventArchive,
     Fine,
     Merchant,
     Series,
@@ -22,10 +21,10 @@ from app.domain.returns import CLOSED, MISSING, RECOVERED_STATES, WRITTEN_OFF
 from app.errors import Conflict, InputError
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
-from app.services.events import event_row, parse_date
+from app.services.events import event_row, is_archived, parse_date
 from app.services.returns import (
     _short,
-    existing_slips,
+    entered_slips,
     fmt_of,
     merchant_row,
     resolve_numbers,
@@ -71,12 +70,8 @@ def _slips_in_state(event: Event, merchant: Merchant, text: str, states: tuple[s
         Conflict: a slip not entered, or in another state (named, with its state).
     """
     series, numbers, _books = resolve_numbers(event, merchant, text, series_id)
-    rows = existing_slips(series, numbers)
+    rows = entered_slips(series, numbers)
     fmt = fmt_of(series)
-    absent = [n for n in numbers if n not in rows]
-    if absent:
-        raise Conflict(_("{numbers} not entered in the return check yet.").format(
-            numbers=_short(absent, fmt)))
     wrong = [rows[n] for n in numbers if rows[n].state not in states]
     if wrong:
         raise Conflict(_("{numbers} cannot be {verb}: {first} is {state}.").format(
@@ -86,7 +81,7 @@ def _slips_in_state(event: Event, merchant: Merchant, text: str, states: tuple[s
 
 
 def _require_closed_return(event: Event, merchant: Merchant) -> None:
-    if EventArchive.select().where(EventArchive.event == event).exists():
+    if is_archived(event):
         raise Conflict(_("Event {code} is archived; its slips cannot change.").format(
             code=event.code))
     ret = return_row(event, merchant)

@@ -11,7 +11,6 @@ from app.db.models import (
     Checkout,
     DepositEntry,
     Event,
-    EventArchive,
     IssueReversal,
     Merchant,
     MerchantReturn,
@@ -32,7 +31,7 @@ from app.services.base import (
     service,
 )
 from app.services.books import BookInfo, book_info, describe_ranges, locate_book
-from app.services.events import event_row
+from app.services.events import event_row, is_archived
 from app.services.plan import _require_estimate, next_free_after, pick_series
 
 PAYMENT_METHODS = {"cash": N_("Cash"), "wechat": N_("WeChat Pay"), "alipay": N_("Alipay"),
@@ -118,7 +117,7 @@ def _receipt_no(event: Event, typed: str) -> str:
 def _refuse_after_return(event: Event, merchant_id: str) -> None:
     """No books once the merchant's return is closed or the event archived: they would be
     issued slips nobody checks (R3.1, R3.5)."""
-    if EventArchive.select().where(EventArchive.event == event).exists():
+    if is_archived(event):
         raise Conflict(_("Event {code} is archived; no more books can be issued for it.").format(
             code=event.code))
     if MerchantReturn.select().where((MerchantReturn.event == event)

@@ -12,7 +12,6 @@ from app.db.models import (
     DepositCloseOut,
     DepositEntry,
     Event,
-    EventArchive,
     Fine,
     Merchant,
     MerchantReturn,
@@ -25,7 +24,7 @@ from app.errors import Conflict
 from app.i18n import _
 from app.services.base import Actor, audit, concurrent_change, query, require_text, service
 from app.services.checkout import _check_payment, payment_label
-from app.services.events import event_row, refuse_if_archived
+from app.services.events import event_row, is_archived, refuse_if_archived
 from app.services.returns import merchant_row
 
 
@@ -251,7 +250,7 @@ def reverse_close_out(actor: Actor, event_id: str, merchant_id: str, reason: str
     """
     event, merchant = event_row(event_id), merchant_row(merchant_id)
     why = require_text(reason, _("Reason"), 500)
-    if EventArchive.select().where(EventArchive.event == event).exists():
+    if is_archived(event):
         raise Conflict(_("Event {code} is archived; its deposits cannot change.").format(
             code=event.code))
     done = DepositCloseOut.get_or_none((DepositCloseOut.event == event)

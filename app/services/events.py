@@ -80,9 +80,14 @@ def event_row(event_id: str) -> Event:
     return row
 
 
+def is_archived(event: Event | str) -> bool:
+    """True once the event (row or id) is archived (R3.7)."""
+    return EventArchive.select().where(EventArchive.event == event).exists()
+
+
 def refuse_if_archived(event: Event) -> None:
     """Raises Conflict when `event` is archived: nothing of it changes any more (R3.7)."""
-    if EventArchive.select().where(EventArchive.event == event).exists():
+    if is_archived(event):
         raise Conflict(_("Event {code} is archived; it can no longer change.").format(
             code=event.code))
 

@@ -57,7 +57,7 @@ from app.services.base import (
     service,
 )
 from app.services.books import BookInfo, book_info, locate_book
-from app.services.events import event_row
+from app.services.events import event_row, is_archived
 
 CHASE_DAYS = 7
 """Default time the category manager has to recover a missing slip."""
@@ -148,9 +148,7 @@ def require_open(event: Event, merchant: Merchant) -> MerchantReturn:
     Raises:
         Conflict: the return is closed, or the event is archived.
     """
-    from app.db.models import EventArchive
-
-    if EventArchive.select().where(EventArchive.event == event).exists():
+    if is_archived(event):
         raise Conflict(_("Event {code} is archived; its slips cannot change.").format(
             code=event.code))
     row = return_row(event, merchant, create=True)
@@ -181,13 +179,7 @@ def resolve_numbers(event: Event, merchant: Merchant, text: str, series_id: str 
     """
     text = numbers_text(text)
     series = _pick_series(merchant, event, text, series_id)
-    fmt = fmt_of(series)
-    ranges = parse_ranges(text, fmt)
-    total = sum(len(r) for r in ranges)
-    if total > MAX_SLIPS_PER_STEP:
-        raise InputError(_("{n} slips at once is more than a return check can hold; check the "
-                           "range.").format(n=total))
-    numbers = sorted(n for r in ranges for n in r)
+    numbers = parse_slip_numbers(text, series)
     books = _books_covering(series, numbers)
     _refuse_foreign(event, merchant, series, numbers, books)
     return series, numbers, books
@@ -219,7 +211,16 @@ def _pick_series(merchant: Merchant, event: Event, text: str, series_id: str | N
         return series
     held = {b.series_id for b in issued_books(event.id, merchant.id)}
     everything = series_longest_prefix_first()
-    candidates = [s for s in everything if s.id in held] or everything
+    return series_of_text(text, [s for s in everything if s.id in held] or everything)
+
+
+def series_of_text(text: str, candidates: list[Series]) -> Series:
+    """The series typed numbers belong to: the first candidate whose prefix they start with,
+    or the only candidate (short numbers like ``1207``).
+
+    Raises:
+        InputError: no prefix typed and several series possible.
+    """
     typed = text.strip().upper()
     for series in candidates:
         if typed.startswith(series.prefix):
@@ -227,6 +228,34 @@ def _pick_series(merchant: Merchant, event: Event, text: str, series_id: str | N
     if len(candidates) == 1:
         return candidates[0]
     raise InputError(_("Type slip numbers with their series prefix, e.g. BJ0001207."))
+
+
+def parse_slip_numbers(text: str, series: Series) -> list[int]:
+    """The typed numbers and ranges of `series`, sorted.
+
+    Raises:
+        InputError: unreadable, or more than `MAX_SLIPS_PER_STEP` (a range typo).
+    """
+    ranges = parse_ranges(text, fmt_of(series))
+    total = sum(len(r) for r in ranges)
+    if total > MAX_SLIPS_PER_STEP:
+        raise InputError(_("{n} slips at once is more than a return check can hold; check the "
+                           "range.").format(n=total))
+    return sorted(n for r in ranges for n in r)
+
+
+def entered_slips(series: Series, numbers: list[int]) -> dict[int, Slip]:
+    """The Slip rows of `numbers`, every one of which must be entered.
+
+    Raises:
+        Conflict: some are not entered in the return check yet (named).
+    """
+    rows = existing_slips(series, numbers)
+    absent = [n for n in numbers if n not in rows]
+    if absent:
+        raise Conflict(_("{numbers} not entered in the return check yet.").format(
+            numbers=_short(absent, fmt_of(series))))
+    return rows
 
 
 def _books_covering(series: Series, numbers: list[int]) -> dict[int, Book]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.db.models import Event, EventArchive, Merchant, SealBatch, Series, Slip, utcnow
+from app.db.models import Event, Merchant, SealBatch, Series, Slip, utcnow
 from app.domain.money import Money, parse_money
 from app.domain.numbers import SeriesFormat, normalize_text, parse_number
 from app.domain.returns import USED
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
 from app.services.base import Actor, audit, query, require_text, service
+from app.services.events import is_archived
 from app.services.returns import fmt_of, series_longest_prefix_first, state_label
 
 _PHONE = re.compile(r"^[0-9+\-() ]{3,40}$")
@@ -99,7 +100,7 @@ def set_slip_details(actor: Actor, number: str, customer_name: str = "",
         Conflict: the slip is not used, or its event is archived.
     """
     row = _locate(number)
-    if EventArchive.select().where(EventArchive.event == row.event_id).exists():
+    if is_archived(row.event_id):
         raise Conflict(_("Event {code} is archived; its slips cannot change.").format(
             code=Event.get_by_id(row.event_id).code))
     if row.state != USED:
