@@ -62,3 +62,13 @@ def ui_settings(tmp_path: Path) -> UiSettings:
 def ctx(qapp, db, actor, ui_settings: UiSettings, messages: MessageLog) -> UiContext:
     """A UI context bound to the test database and actor."""
     return make_context(ui_settings, actor)
+
+
+@pytest.fixture
+def beeps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each QApplication.beep() call appends to the list (the scanner's audible flag)."""
+    from PySide6.QtWidgets import QApplication
+
+    heard: list[int] = []
+    monkeypatch.setattr(QApplication, "beep", staticmethod(lambda: heard.append(1)))
+    return heard

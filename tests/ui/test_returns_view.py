@@ -5,16 +5,16 @@ Scans are key events typed into the scan line and ended with Enter, as a scanner
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.domain.money import Money
 from app.domain.returns import NOT_ENTERED, UNUSED, USED, VOID
-from app.services import checkout, events, merchants, plan, returns, slip_details, stock
+from app.services import checkout, events, returns, slip_details
+from tests.services import conftest as service_fixtures
 from tests.services.conftest import enter_example_returns, row_counts
 from tests.ui.helpers import cancel, drive, press_ok
 from ui.returns_view import ReturnsView
@@ -22,33 +22,15 @@ from ui.scan_input import BookFrame, ScanKind, read_scan
 from ui.slip_details_dialog import SlipDetailsDialog
 from ui.slip_grid import SlipGridModel
 
+series, stocked = service_fixtures.series, service_fixtures.stocked
+example, issued = service_fixtures.example, service_fixtures.issued
+
 
 @pytest.fixture
-def fair(db, actor):
+def fair(issued):
     """The worked example checked out: 安信地板 BJ0000001–0000150 (3 books), 马可波罗瓷砖
     BJ0000151–0000200 (1 book); stock up to BJ0001000."""
-    series = stock.create_series(actor, "BJ", 7, 50, "北京订单本")
-    stock.register_next_books(actor, series.id, 20)
-    event = events.create_event(actor, "2026-SH-01", "2026上海家博会（春季）", "装大",
-                                dt.date(2026, 3, 14), dt.date(2026, 3, 15), "上海新国际博览中心",
-                                ["王芳", "李娜"])
-    anxin = merchants.create_merchant(actor, "安信地板", "", "地板", "王芳", "张伟")
-    marco = merchants.create_merchant(actor, "马可波罗瓷砖", "", "瓷砖", "王芳", "李明")
-    events.set_estimate(actor, event.id, anxin.id, 120)
-    events.set_estimate(actor, event.id, marco.id, 40)
-    plan.build_plan(actor, event.id)
-    checkout.checkout_merchant(actor, event.id, anxin.id, "张伟", "cash")
-    checkout.checkout_merchant(actor, event.id, marco.id, "李明", "cash")
-    return SimpleNamespace(series_id=series.id, event_id=event.id, anxin=anxin.id,
-                           marco=marco.id)
-
-
-@pytest.fixture
-def beeps(monkeypatch) -> list[int]:
-    """Each QApplication.beep() call appends to the list."""
-    heard: list[int] = []
-    monkeypatch.setattr(QApplication, "beep", staticmethod(lambda: heard.append(1)))
-    return heard
+    return issued
 
 
 @pytest.fixture

@@ -17,14 +17,6 @@ example, issued = service_fixtures.example, service_fixtures.issued
 
 
 @pytest.fixture
-def beeps(monkeypatch) -> list[int]:
-    """Each QApplication.beep() call appends to the list."""
-    heard: list[int] = []
-    monkeypatch.setattr(QApplication, "beep", staticmethod(lambda: heard.append(1)))
-    return heard
-
-
-@pytest.fixture
 def dialog(qtbot, ctx, actor, issued) -> SlipDetailsDialog:
     """The details of used slip BJ0000002, shown with the keyboard on it."""
     returns.mark_slips(actor, issued.event_id, issued.anxin, "BJ0000002", "used")
