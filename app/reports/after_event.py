@@ -9,22 +9,18 @@ heading on every page of their section.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
 )
@@ -33,11 +29,8 @@ from app.domain.returns import Counts
 from app.i18n import N_, _
 from app.reports.after_event_sources import ChaseForm, ChaseSection, ReconciliationForm
 from app.reports.checkout_forms import signature_block
-from app.reports.fonts import register_cjk_font
 from app.reports.layout import (
     TOTAL_GREY,
-    FormHeader,
-    _NumberedCanvas,
     build_pdf,
     count,
     field_table,
@@ -88,36 +81,6 @@ def return_state_label(state: str) -> str:
 def audit_anchor(head: str) -> str:
     """The footer line naming the audit chain's newest hash."""
     return _("Audit anchor: {hash}").format(hash=head or _("(empty audit trail)"))
-
-
-class _AnchoredCanvas(_NumberedCanvas):
-    """The running header/footer plus the audit anchor, centred in the footer."""
-
-    def __init__(self, anchor: str, header: FormHeader, *args: Any, **kwargs: Any) -> None:
-        super().__init__(header, *args, **kwargs)
-        self._anchor = anchor
-
-    def _decorate(self, page: int, pages: int) -> None:
-        super()._decorate(page, pages)
-        self.saveState()
-        self.setFont(register_cjk_font(), 6.5)
-        self.drawCentredString(self._pagesize[0] / 2, 6 * mm, self._anchor)
-        self.restoreState()
-
-
-def build_anchored_pdf(path: Path, story: Sequence[Flowable], header: FormHeader,
-                       anchor: str, margin: float = 15 * mm) -> Path:
-    """Like `layout.build_pdf` (A4), with `anchor` printed in every page's footer."""
-    doc = BaseDocTemplate(
-        str(path), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
-        bottomMargin=margin, title=header.title, author=header.organization,
-        creator="OrderBook Desk")
-    frame = Frame(margin, margin, doc.width, doc.height, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", [frame])])
-    doc.build(list(story),
-              canvasmaker=lambda *a, **kw: _AnchoredCanvas(anchor, header, *a, **kw))
-    return path
 
 
 def reconciliation_headers() -> list[str]:
@@ -179,9 +142,9 @@ def reconciliation_story(form: ReconciliationForm) -> list[Flowable]:
 
 def write_reconciliation_pdf(form: ReconciliationForm, path: Path) -> Path:
     """Write the reconciliation table (A4 portrait) with the audit anchor in the footer."""
-    header = form_header(f"{reconciliation_title()} · {form.event.code}")
-    return build_anchored_pdf(path, reconciliation_story(form), header,
-                              audit_anchor(form.table.audit_head))
+    header = replace(form_header(f"{reconciliation_title()} · {form.event.code}"),
+                     anchor=audit_anchor(form.table.audit_head))
+    return build_pdf(path, reconciliation_story(form), header)
 
 
 def manager_label(manager: str) -> str:

@@ -27,7 +27,7 @@ from app.reports.after_event import (
 from app.reports.after_event_sources import ChaseForm, ReconciliationForm
 from app.reports.layout import form_header
 from app.reports.requisition import event_dates
-from app.reports.xlsx import BOLD, _header_row, _title_lines
+from app.reports.xlsx import BOLD, header_row, title_lines
 
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -55,8 +55,8 @@ def write_reconciliation_xlsx(form: ReconciliationForm, path: Path) -> Path:
     info = [f"{form.event.code} {form.event.name}",
             f"{event_dates(form.event)} {form.event.venue}".strip(),
             f"{_('Event state')}: {form.status.label}", audit_anchor(form.table.audit_head)]
-    _title_lines(ws, form_header(reconciliation_title()), info)
-    _header_row(ws, reconciliation_headers(), [6, 20, 12, 9, 9, 9, 9, 9, 12, 9, 12])
+    title_lines(ws, form_header(reconciliation_title()), info)
+    header_row(ws, reconciliation_headers(), [6, 20, 12, 9, 9, 9, 9, 9, 12, 9, 12])
     for row in _reconciliation_rows(form):
         ws.append(row)
     _bold_last_row(ws)
@@ -84,8 +84,8 @@ def write_chase_xlsx(form: ChaseForm, path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Chase list")[:31]
-    _title_lines(ws, form_header(chase_title()), [chase_scope(form)])
-    head = _header_row(ws, chase_headers_xlsx(), [14, 6, 14, 14, 20, 12, 10])
+    title_lines(ws, form_header(chase_title()), [chase_scope(form)])
+    head = header_row(ws, chase_headers_xlsx(), [14, 6, 14, 14, 20, 12, 10])
     for row in _chase_rows(form):
         ws.append(row)
     for (cell,) in ws.iter_rows(min_row=head + 1, min_col=6, max_col=6):

@@ -49,6 +49,8 @@ class FormHeader:
     """The organizer's name from the settings."""
     printed_on: dt.date
     """Local date of printing."""
+    anchor: str = ""
+    """A line centred in every page's footer (the audit anchor), or none."""
 
 
 def form_header(title: str) -> FormHeader:
@@ -143,6 +145,9 @@ class _NumberedCanvas(Canvas):
         printed = _("Printed {date}").format(date=self._header.printed_on.isoformat())
         self.drawString(edge, 6 * mm, printed)
         self.drawRightString(width - edge, 6 * mm, page_label(page, pages))
+        if self._header.anchor:
+            self.setFont(register_cjk_font(), 6.5)
+            self.drawCentredString(width / 2, 6 * mm, self._header.anchor)
         self.restoreState()
 
 

@@ -49,7 +49,7 @@ def money_cell(amount: Money) -> Decimal:
     return amount.as_decimal()
 
 
-def _title_lines(ws: Worksheet, header: FormHeader, lines: Sequence[str]) -> None:
+def title_lines(ws: Worksheet, header: FormHeader, lines: Sequence[str]) -> None:
     """Write the title block and a blank line above the header row."""
     ws.append([header.title])
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
@@ -60,7 +60,7 @@ def _title_lines(ws: Worksheet, header: FormHeader, lines: Sequence[str]) -> Non
     ws.append([])
 
 
-def _header_row(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> int:
+def header_row(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> int:
     """Append the bold header row, freeze panes below it; return its row number."""
     ws.append(list(headers))
     row = ws.max_row
@@ -92,8 +92,8 @@ def write_requisition_xlsx(event: EventInfo, lines: Sequence[PlanLine], path: Pa
     ws.title = event.code[:31]
     header = form_header(requisition_title())
     info = [f"{event.code} {event.name}", f"{event_dates(event)} {event.venue}".strip()]
-    _title_lines(ws, header, info)
-    head_row = _header_row(ws, requisition_headers(), [6, 18, 10, 12, 10, 8, 48, 14])
+    title_lines(ws, header, info)
+    head_row = header_row(ws, requisition_headers(), [6, 18, 10, 12, 10, 8, 48, 14])
     for row in _requisition_rows(lines):
         ws.append(row)
     for (cell,) in ws.iter_rows(min_row=head_row + 1, min_col=8, max_col=8):
@@ -106,8 +106,8 @@ def write_requisition_xlsx(event: EventInfo, lines: Sequence[PlanLine], path: Pa
 
 def _stock_sheet(ws: Worksheet, header: FormHeader, headers: list[str], widths: list[int],
                  rows: list[list[Any]]) -> None:
-    _title_lines(ws, header, [])
-    _header_row(ws, headers, widths)
+    title_lines(ws, header, [])
+    header_row(ws, headers, widths)
     for row in rows:
         ws.append(row)
 
