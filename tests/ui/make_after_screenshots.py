@@ -24,6 +24,7 @@ from app.services import (  # noqa: E402
     chase,
     deposits,
     events,
+    plan,
     returns,
     seals,
     session,
@@ -96,6 +97,7 @@ def main() -> None:
     ctx.bridge.data_changed.emit()
     _tabs(view, out, "4_sealed")
     _dialog(ArchiveDialog(view, f"{event.code}  {event.name}", 200), out / "dialog_archive.png")
+    plan.release_plan(actor, event_id)  # the demo's three planned merchants never came
     archive.archive_event(actor, event_id, "")
     ctx.bridge.data_changed.emit()
     _tabs(view, out, "5_archived")
