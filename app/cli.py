@@ -13,7 +13,7 @@ from app import __version__, i18n
 from app.db import connection, migrations
 from app.errors import AppError
 from app.i18n import _
-from app.services.base import Actor
+from app.services.core.base import Actor
 
 
 def _password(prompt: str) -> str:
@@ -28,7 +28,7 @@ def _password(prompt: str) -> str:
 
 def _actor(args: argparse.Namespace) -> Actor:
     """Log in as --user (default: the operating-system user) with a password."""
-    from app.services import users
+    from app.services.admin import users
 
     name = args.user or _os_user()
     return users.login(name, _password(_("Password for {user}: ").format(user=name)))
@@ -48,7 +48,7 @@ def _print(text: str = "") -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.services import users
+    from app.services.admin import users
 
     db = connection.open_database(args.db)
     if not users.has_users():
@@ -63,7 +63,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo import DEMO_PASSWORD, load_demo
-    from app.services import users
+    from app.services.admin import users
 
     connection.open_database(args.db)
     if users.has_users():
@@ -75,7 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_series_create(args: argparse.Namespace) -> int:
-    from app.services import stock
+    from app.services.stock import registration as stock
 
     connection.open_database(args.db)
     info = stock.create_series(_actor(args), args.prefix, args.digits, args.book_size, args.name)
@@ -85,7 +85,7 @@ def cmd_series_create(args: argparse.Namespace) -> int:
 
 
 def cmd_series_list(args: argparse.Namespace) -> int:
-    from app.services import stock
+    from app.services.stock import registration as stock
 
     connection.open_database(args.db)
     for s in stock.list_series(_actor(args)):
@@ -95,7 +95,7 @@ def cmd_series_list(args: argparse.Namespace) -> int:
 
 
 def cmd_register(args: argparse.Namespace) -> int:
-    from app.services import stock
+    from app.services.stock import registration as stock
 
     connection.open_database(args.db)
     actor = _actor(args)
@@ -112,7 +112,7 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_report(args: argparse.Namespace) -> int:
-    from app.services import stock_report
+    from app.services.stock import report as stock_report
 
     connection.open_database(args.db)
     for s in stock_report.stock_report(_actor(args)):
@@ -139,7 +139,8 @@ REPORT_NAMES = ("stock", "requisition", "checkout_sheet", "deposit_receipt", "la
 
 def _report_params(actor: Actor, args: argparse.Namespace) -> dict:
     """write_report parameters from the options given (codes and brands looked up)."""
-    from app.services import events, merchants, stock
+    from app.services.events import events, merchants
+    from app.services.stock import registration as stock
 
     params: dict = {}
     if args.event:
@@ -163,7 +164,7 @@ def _report_params(actor: Actor, args: argparse.Namespace) -> dict:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from app.reports import write_report
+    from app.reports.registry import write_report
 
     connection.open_database(args.db)
     actor = _actor(args)
@@ -173,7 +174,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_checkouts(args: argparse.Namespace) -> int:
-    from app.services import checkout, events
+    from app.services.checkout import checkouts as checkout
+    from app.services.events import events
 
     connection.open_database(args.db)
     actor = _actor(args)
@@ -184,7 +186,7 @@ def cmd_checkouts(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from app.services import events, excel_io
+    from app.services.events import events, excel_io
 
     connection.open_database(args.db)
     actor = _actor(args)
@@ -195,7 +197,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.services import excel_io
+    from app.services.events import excel_io
 
     connection.open_database(args.db)
     summary = excel_io.import_workbook(_actor(args), Path(args.path))
@@ -255,7 +257,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """`orderbook audit verify`: check the hash chain; exit status 1 when it is broken."""
-    from app.services import audit
+    from app.services.admin import audit
 
     connection.open_database(args.db)
     report = audit.verify_chain(_actor(args))

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services import (
-    checkout,
-    deposits,
-    events,
-    merchants,
-    plan,
-    returns,
-    settings,
-    slip_details,
-    stock,
-    users,
-)
-from app.services.base import Actor
+from app.services.admin import settings, users
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.core.base import Actor
+from app.services.events import events, merchants
+from app.services.returns import deposits, slip_details
+from app.services.returns import entry as returns
+from app.services.stock import registration as stock
 
 DEMO_PASSWORD = "orderbook"
 DEMO_USERS = [("clerk", "clerk", "订单专员小李"), ("manager", "manager", "类目经理王芳"),

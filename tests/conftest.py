@@ -12,7 +12,7 @@ import pytest
 
 from app import i18n
 from app.db import connection
-from app.services.base import Actor
+from app.services.core.base import Actor
 
 ADMIN = Actor("tester", "admin")
 TEST_PASSWORD = "test-password"
@@ -53,8 +53,8 @@ def pytest_generate_tests(metafunc):
     if "backend" not in metafunc.fixturenames:
         return
     backends = ["sqlite"]
-    folder = Path(str(metafunc.definition.path)).parent.name
-    if _postgres_url() and folder in PG_SUITES:
+    suite = Path(str(metafunc.definition.path)).relative_to(Path(__file__).parent).parts[0]
+    if _postgres_url() and suite in PG_SUITES:
         backends.append("postgresql")
     metafunc.parametrize("backend", backends)
 

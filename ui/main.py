@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QApplication
 from app import i18n
 from app.demo import load_demo
 from app.i18n import _
-from app.services import session, users
-from app.services.session import SessionInfo
-from ui.context import make_context
-from ui.login_dialog import log_in
+from app.services.admin import users
+from app.services.core import session
+from app.services.core.session import SessionInfo
+from ui.admin.login_dialog import log_in
+from ui.common.context import make_context
+from ui.common.ops import busy_cursor, show_error
+from ui.common.settings import APPLICATION, UiSettings
 from ui.main_window import MainWindow
-from ui.ops import busy_cursor, show_error
-from ui.settings import APPLICATION, UiSettings
 from ui.startup import open_database, warn_if_network
 
 log = logging.getLogger("ui")

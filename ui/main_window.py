@@ -17,26 +17,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import LANGUAGES, _
-from app.services import session
-from app.services.base import Actor
-from app.services.permissions import allowed, role_label
-from app.services.session import SessionInfo
-from ui.after_event_view import AfterEventView
-from ui.area import AreaView
-from ui.audit_view import AuditView
-from ui.checkout_view import CheckoutView
-from ui.context import UiContext
-from ui.events_view import EventsView
-from ui.login_dialog import ChangePasswordDialog, log_in
-from ui.merchants_view import MerchantsView
-from ui.ops import show_error
-from ui.plan_view import PlanView
-from ui.returns_view import ReturnsView
-from ui.safety_menu import SafetyActions
-from ui.settings_dialog import BusinessSettingsDialog
+from app.services.core import session
+from app.services.core.base import Actor
+from app.services.core.permissions import allowed, role_label
+from app.services.core.session import SessionInfo
+from ui.admin.audit_view import AuditView
+from ui.admin.login_dialog import ChangePasswordDialog, log_in
+from ui.admin.safety_menu import SafetyActions
+from ui.admin.settings_dialog import BusinessSettingsDialog
+from ui.admin.users_view import UsersView
+from ui.checkout.checkout_view import CheckoutView
+from ui.checkout.plan_view import PlanView
+from ui.common.area import AreaView
+from ui.common.context import UiContext
+from ui.common.ops import show_error
+from ui.events.events_view import EventsView
+from ui.events.merchants_view import MerchantsView
+from ui.returns.after_event_view import AfterEventView
+from ui.returns.returns_view import ReturnsView
 from ui.startup import open_database, warn_if_network
-from ui.stock_view import StockView
-from ui.users_view import UsersView
+from ui.stock.stock_view import StockView
 
 VERSION = "0.1.0"
 AreaFactory = Callable[[UiContext, QWidget], AreaView]

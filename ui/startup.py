@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from app.errors import AppError, DatabaseDamaged
 from app.i18n import _
-from app.services import data_safety, session
-from app.services.session import SessionInfo
-from ui.ops import busy_cursor, show_error
+from app.services.admin import data_safety
+from app.services.core import session
+from app.services.core.session import SessionInfo
+from ui.common.ops import busy_cursor, show_error
 
 
 def open_database(parent: QWidget | None, target: str | None, cancel_label: str

@@ -25,8 +25,14 @@ from pathlib import Path
 
 from app.db import connection
 from app.domain.ids import new_id
-from app.services import checkout, events, merchants, plan, reconciliation, returns, stock, users
-from app.services.base import Actor
+from app.services.admin import users
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.core.base import Actor
+from app.services.events import events, merchants
+from app.services.returns import entry as returns
+from app.services.returns import reconciliation
+from app.services.stock import registration as stock
 
 ACTOR = Actor("bench", "admin")
 PASSWORD = "bench-password"

@@ -18,8 +18,12 @@ from pathlib import Path
 
 from app.db import connection
 from app.domain.ids import new_id
-from app.services import events, merchants, plan, stock, stock_report, users
-from app.services.base import Actor
+from app.services.admin import users
+from app.services.checkout import plan
+from app.services.core.base import Actor
+from app.services.events import events, merchants
+from app.services.stock import registration as stock
+from app.services.stock import report as stock_report
 
 ACTOR = Actor("bench", "admin")
 PASSWORD = "bench-password"

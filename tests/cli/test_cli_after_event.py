@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from app.cli import REPORT_NAMES, main
 from app.db import connection
 from app.demo import DEMO_PASSWORD, load_demo
-from app.reports import REPORTS
-from app.services import returns, seals, users
+from app.reports.registry import REPORTS
+from app.services.admin import users
+from app.services.returns import entry as returns
+from app.services.returns import seals
 from tests.reports.pdfcheck import page_sizes_mm, page_texts, scan_page
 
 

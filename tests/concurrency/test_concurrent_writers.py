@@ -43,8 +43,10 @@ from app.db.models import (
     Series,
     StockBatch,
 )
-from app.services import events, merchants, plan, stock
-from app.services.audit import verify_chain
+from app.services.admin.audit import verify_chain
+from app.services.checkout import plan
+from app.services.events import events, merchants
+from app.services.stock import registration as stock
 from tests.concurrency.worker import EVENT, OWN_ESTIMATES, SERIES
 from tests.conftest import ADMIN, add_user
 

@@ -22,8 +22,11 @@ from typing import Any
 from app.db import connection
 from app.db.models import Estimate, Event, Series
 from app.errors import AppError
-from app.services import checkout, events, plan, stock
-from app.services.base import Actor
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.core.base import Actor
+from app.services.events import events
+from app.services.stock import registration as stock
 
 SERIES = "CC"
 EVENT = "CONC-01"

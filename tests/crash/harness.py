@@ -89,7 +89,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from app.services.base import Actor
+from app.services.core.base import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTOR = Actor("tester", "admin")
@@ -444,8 +444,8 @@ def verify(op: Operation, url: str, outcome: Outcome, backend: str) -> None:
     """Integrity, the operation's all-or-nothing check, and the audit chain."""
     from app.db import connection
     from app.db.models import AuditHead, AuditLog
-    from app.services import merchants
-    from app.services.audit import verify_chain
+    from app.services.admin.audit import verify_chain
+    from app.services.events import merchants
 
     if backend == "sqlite":
         path = url[len("sqlite:///"):]

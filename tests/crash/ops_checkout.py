@@ -14,7 +14,10 @@ from collections import defaultdict
 
 from app.db.models import AuditLog, Book, Checkout, DepositEntry, Estimate, Event
 from app.domain.planning import books_needed
-from app.services import checkout, events, merchants, plan, stock
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.events import events, merchants
+from app.services.stock import registration as stock
 from tests.crash.harness import ACTOR, Outcome, assert_unchanged_except, operation
 
 EVENT = "CRASH-400"

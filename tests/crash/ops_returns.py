@@ -18,7 +18,11 @@ import json
 from peewee import fn
 
 from app.db.models import AuditLog, Event, Merchant, MerchantReturn, ReturnStep, Slip
-from app.services import checkout, events, merchants, plan, returns, stock
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.events import events, merchants
+from app.services.returns import entry as returns
+from app.services.stock import registration as stock
 from tests.crash.harness import ACTOR, Outcome, assert_unchanged_except, operation
 
 EVENT = "CRASH-RET"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.db.models import AuditLog, Book, Series, StockBatch
-from app.services import stock
+from app.services.stock import registration as stock
 from tests.crash.harness import ACTOR, Outcome, assert_unchanged_except, operation
 
 PREFIX = "KX"

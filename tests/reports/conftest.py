@@ -6,8 +6,8 @@ import pytest
 
 from app import i18n
 from app.demo import load_demo
-from app.services.base import Actor
-from app.services.checkout import CheckoutInfo, list_checkouts
+from app.services.checkout.checkouts import CheckoutInfo, list_checkouts
+from app.services.core.base import Actor
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import AppError
-from app.reports import fonts
+from app.reports.core import fonts
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 

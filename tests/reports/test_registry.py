@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import AppError, InputError, NotFound
-from app.reports import REPORTS, write_report
+from app.reports.registry import REPORTS, write_report
 
 
 def test_the_registry_offers_the_documented_reports():

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 import pytest
 
 from app.db import models
-from app.services import checkout, events, merchants, plan, returns, stock
-from app.services.base import Actor
-from app.services.stock import SeriesInfo
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.core.base import Actor
+from app.services.events import events, merchants
+from app.services.returns import entry as returns
+from app.services.stock import registration as stock
+from app.services.stock.registration import SeriesInfo
 
 
 def row_counts() -> dict[str, int]:

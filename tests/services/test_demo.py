@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from app.demo import load_demo
 from app.domain.money import Money, chinese_capital
-from app.services import checkout, plan, stock_report
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.stock import report as stock_report
 
 
 def test_demo_builds_the_worked_example(db, actor):
@@ -27,7 +29,7 @@ def test_demo_builds_the_worked_example(db, actor):
 
 def test_demo_after_the_event_holds_the_worked_example_return(db, actor):
     """R3.2/R3.5: 安信 97/45/5/3 still open; 马可波罗 22/27/1 closed and ¥200 refunded."""
-    from app.services import deposits, reconciliation
+    from app.services.returns import deposits, reconciliation
 
     ids = load_demo(actor, after_event=True)
     lines = {line.brand: line for line in reconciliation.reconciliation(actor, ids["event"]).lines}

@@ -28,8 +28,9 @@ from app.db import models
 from app.db.models import User, database
 from app.domain.money import Money
 from app.errors import AppError
-from app.services import audit, excel_io, users
-from app.services.permissions import ROLES
+from app.services.admin import audit, users
+from app.services.core.permissions import ROLES
+from app.services.events import excel_io
 from tests.conftest import ADMIN as TESTER
 from tests.conftest import TEST_PASSWORD
 from tests.services.test_roles import SERVICES, World, plausible_args, seed_world
@@ -326,7 +327,7 @@ def test_rule_huge_pasted_lists_are_answered_promptly(db):
     twice' check once compared every pair)."""
     import time
 
-    from app.services import stock
+    from app.services.stock import registration as stock
 
     s = stock.create_series(TESTER, "BJ", 7, 50)
     numbers = ", ".join(str(n) for n in range(1, 100_001))

@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 
 from app import i18n
 from app.errors import Conflict
-from app.services import stock
+from app.services.stock import registration as stock
 
 OVERLAP = "Numbers {numbers} are already registered (R1.2); nothing was registered."
 APP = Path(__file__).resolve().parents[2] / "app"

@@ -10,8 +10,8 @@ import pytest
 from app.db import connection, migrations
 from app.db.models import Meta, Series, database
 from app.errors import DatabaseError
-from app.services import stock
-from app.services.base import Actor
+from app.services.core.base import Actor
+from app.services.stock import registration as stock
 from tests.conftest import add_user
 
 ACTOR = Actor("tester", "admin")

@@ -17,9 +17,10 @@ import pytest
 import app.services
 from app.db.models import User
 from app.errors import AppError, PermissionDenied
-from app.services import checkout, events, merchants, plan, stock, stock_batches
-from app.services.base import REGISTRY, Actor, ServiceInfo
-from app.services.permissions import (
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.core.base import REGISTRY, Actor, ServiceInfo
+from app.services.core.permissions import (
     ADMIN,
     CLERK,
     EVERYONE,
@@ -30,6 +31,9 @@ from app.services.permissions import (
     allowed,
     authorize,
 )
+from app.services.events import events, merchants
+from app.services.stock import batches as stock_batches
+from app.services.stock import registration as stock
 from tests.conftest import ADMIN as TESTER
 from tests.conftest import TEST_PASSWORD, add_user
 from tests.services.conftest import row_counts
@@ -39,8 +43,8 @@ ANONYMOUS = {"users.login", "users.setup_admin"}
 
 def load_all_services() -> dict[str, ServiceInfo]:
     """Import every module of app.services so that REGISTRY holds every public service."""
-    for module in pkgutil.iter_modules(app.services.__path__):
-        importlib.import_module(f"app.services.{module.name}")
+    for module in pkgutil.walk_packages(app.services.__path__, "app.services."):
+        importlib.import_module(module.name)
     return dict(REGISTRY)
 
 

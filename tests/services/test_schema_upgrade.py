@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.db import connection, migrations
-from app.services import plan, stock_report
-from app.services.base import Actor
+from app.services.checkout import plan
+from app.services.core.base import Actor
+from app.services.stock import report as stock_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ACTOR = Actor("admin", "admin")

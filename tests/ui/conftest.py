@@ -12,8 +12,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from ui.context import UiContext, make_context  # noqa: E402
-from ui.settings import UiSettings  # noqa: E402
+from ui.common.context import UiContext, make_context  # noqa: E402
+from ui.common.settings import UiSettings  # noqa: E402
 
 
 class MessageLog:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from ui.context import UiContext
+from ui.common.context import UiContext
 
 WAIT_MS = 15_000
 

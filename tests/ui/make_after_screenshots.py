@@ -19,18 +19,17 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.demo import load_demo  # noqa: E402
-from app.services import (  # noqa: E402
-    archive,
-    chase,
-    deposits,
-    events,
-    plan,
-    returns,
-    seals,
-    session,
-    users,
-)
-from ui.after_event_dialogs import (  # noqa: E402
+from app.services.admin import users  # noqa: E402
+from app.services.checkout import plan  # noqa: E402
+from app.services.core import session  # noqa: E402
+from app.services.events import events  # noqa: E402
+from app.services.returns import archive, chase, deposits, seals  # noqa: E402
+from app.services.returns import entry as returns  # noqa: E402
+from ui.common.context import make_context  # noqa: E402
+from ui.common.settings import UiSettings  # noqa: E402
+from ui.events.events_view import EventsView  # noqa: E402
+from ui.main import install_qt_translator  # noqa: E402
+from ui.returns.after_event_dialogs import (  # noqa: E402
     ArchiveDialog,
     AssignChaseDialog,
     CloseOutDialog,
@@ -39,12 +38,8 @@ from ui.after_event_dialogs import (  # noqa: E402
     SealDialog,
     WriteOffDialog,
 )
-from ui.after_event_panels import ReconciliationWindow  # noqa: E402
-from ui.after_event_view import AfterEventView  # noqa: E402
-from ui.context import make_context  # noqa: E402
-from ui.events_view import EventsView  # noqa: E402
-from ui.main import install_qt_translator  # noqa: E402
-from ui.settings import UiSettings  # noqa: E402
+from ui.returns.after_event_panels import ReconciliationWindow  # noqa: E402
+from ui.returns.after_event_view import AfterEventView  # noqa: E402
 
 SIZE = (1180, 720)
 
@@ -113,7 +108,7 @@ def _tabs(view: AfterEventView, out: Path, stem: str) -> None:
 
 def _previews(view: AfterEventView, out: Path) -> None:
     """Open the reconciliation, chase list, fine notice and refund receipt previews."""
-    from ui.print_preview import PreviewDialog
+    from ui.common.print_preview import PreviewDialog
 
     view.chase.written_off_box.setChecked(True)
     view.chase.table.select_where(lambda _i: True)

@@ -17,12 +17,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n
 from app.demo import load_demo
-from app.services import returns, session, slip_details, users
-from ui.context import make_context
+from app.services.admin import users
+from app.services.core import session
+from app.services.returns import entry as returns
+from app.services.returns import slip_details
+from ui.common.context import make_context
+from ui.common.settings import UiSettings
 from ui.main import install_qt_translator
-from ui.returns_view import ReturnsView
-from ui.settings import UiSettings
-from ui.slip_details_dialog import SlipDetailsDialog
+from ui.returns.returns_view import ReturnsView
+from ui.returns.slip_details_dialog import SlipDetailsDialog
 
 lang = sys.argv[1] if len(sys.argv) > 1 else "zh_CN"
 out = Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/shots/returns")

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.demo import load_demo  # noqa: E402
-from app.services import session, users  # noqa: E402
-from ui.context import make_context  # noqa: E402
+from app.services.admin import users  # noqa: E402
+from app.services.core import session
+from ui.common.context import make_context  # noqa: E402
+from ui.common.settings import UiSettings  # noqa: E402
 from ui.main import install_qt_translator  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import UiSettings  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -56,21 +57,21 @@ def main() -> None:
 
 def dialogs(window: MainWindow, out: Path) -> None:
     """Open the main dialogs without running them modally and grab them."""
-    from app.reports import write_report
-    from app.services import merchants
-    from ui.checkout_dialogs import (
+    from app.reports.registry import write_report
+    from app.services.events import merchants
+    from ui.admin.settings_dialog import BusinessSettingsDialog
+    from ui.checkout.checkout_dialogs import (
         CheckoutDialog,
         ExtraBooksDialog,
         PrintAfterCheckoutDialog,
         ReverseBookDialog,
     )
-    from ui.event_dialogs import EstimateDialog, EventDialog
-    from ui.label_options import LabelOptionsDialog
-    from ui.merchant_dialog import MerchantDialog
-    from ui.plan_view import PlannedBooksDialog, ReleasePlanDialog
-    from ui.print_preview import PreviewDialog
-    from ui.settings_dialog import BusinessSettingsDialog
-    from ui.stock_dialogs import RegisterStockDialog, SeriesDialog, VoidRegistrationDialog
+    from ui.checkout.plan_view import PlannedBooksDialog, ReleasePlanDialog
+    from ui.common.label_options import LabelOptionsDialog
+    from ui.common.print_preview import PreviewDialog
+    from ui.events.event_dialogs import EstimateDialog, EventDialog
+    from ui.events.merchant_dialog import MerchantDialog
+    from ui.stock.stock_dialogs import RegisterStockDialog, SeriesDialog, VoidRegistrationDialog
 
     stock_view, merchants_view, events_view, plan_view, checkout_view = window.pages[:5]
     ctx = window.ctx
@@ -116,9 +117,10 @@ def questions(window: MainWindow, out: Path) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from app.domain.numbers import NumberRange
-    from app.services import books, events
-    from ui.checkout_dialogs import take_back_question
-    from ui.stock_dialogs import registration_question
+    from app.services.core import books
+    from app.services.events import events
+    from ui.checkout.checkout_dialogs import take_back_question
+    from ui.stock.stock_dialogs import registration_question
 
     series = window.pages[0].selected_series()
     book = books.find_book(window.ctx.actor, "BJ0000017")
@@ -137,11 +139,11 @@ def trust_screens(window: MainWindow, out: Path) -> None:
     """Login, first administrator, users, audit details, verify result, restore, damaged file."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services import audit, data_safety
-    from ui.audit_view import chain_report_text
-    from ui.login_dialog import ChangePasswordDialog, FirstAdminDialog, LoginDialog
-    from ui.safety_menu import RestoreDialog
-    from ui.users_view import NewUserDialog
+    from app.services.admin import audit, data_safety
+    from ui.admin.audit_view import chain_report_text
+    from ui.admin.login_dialog import ChangePasswordDialog, FirstAdminDialog, LoginDialog
+    from ui.admin.safety_menu import RestoreDialog
+    from ui.admin.users_view import NewUserDialog
 
     ctx = window.ctx
     window.pages[5].table.select_where(lambda e: e.action == "checkout.issue")
@@ -187,7 +189,7 @@ def _damaged_box(window: MainWindow) -> QWidget:
 
 
 def _wrong_login() -> str:
-    from app.services import users
+    from app.services.admin import users
 
     return users.attempt_login("clerk", "wrong password").message
 

@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n
-from ui.widgets import confirm
+from ui.common.widgets import confirm
 
 
 def _scan_into_the_box(text: str, seen: list[str]) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from app.reports import write_report
-from app.services import stock
-from ui.file_names import safe_file_name
-from ui.print_preview import PreviewDialog
+from app.reports.registry import write_report
+from app.services.stock import registration as stock
+from ui.common.file_names import safe_file_name
+from ui.common.print_preview import PreviewDialog
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -7,15 +7,18 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app import i18n
 from app.domain.money import Money
-from app.services import events, session, settings, stock
-from app.services.base import Actor
+from app.services.admin import settings
+from app.services.core import session
+from app.services.core.base import Actor
+from app.services.events import events
+from app.services.stock import registration as stock
 from tests.conftest import TEST_PASSWORD
 from tests.ui.helpers import drive, press_ok
 from ui import main as ui_main
-from ui.login_dialog import FirstAdminDialog, LoginDialog
+from ui.admin.login_dialog import FirstAdminDialog, LoginDialog
+from ui.admin.settings_dialog import BusinessSettingsDialog
+from ui.common.settings import LabelPrefs, UiSettings
 from ui.main_window import MainWindow
-from ui.settings import LabelPrefs, UiSettings
-from ui.settings_dialog import BusinessSettingsDialog
 
 
 @pytest.fixture

@@ -6,14 +6,18 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.demo import load_demo
-from app.services import checkout, events, merchants, plan, stock, stock_report
-from ui.checkout_view import CheckoutMerchantTableModel, CheckoutTableModel
-from ui.events_view import EstimateTableModel, EventTableModel
-from ui.merchants_view import MerchantTableModel
-from ui.plan_view import PlanLineTableModel
-from ui.stock_view import GapTableModel, SeriesTableModel, StockRangeTableModel
-from ui.table_model import RIGHT, SORT_ROLE
-from ui.widgets import RecordTable
+from app.services.checkout import checkouts as checkout
+from app.services.checkout import plan
+from app.services.events import events, merchants
+from app.services.stock import registration as stock
+from app.services.stock import report as stock_report
+from ui.checkout.checkout_view import CheckoutMerchantTableModel, CheckoutTableModel
+from ui.checkout.plan_view import PlanLineTableModel
+from ui.common.table_model import RIGHT, SORT_ROLE
+from ui.common.widgets import RecordTable
+from ui.events.events_view import EstimateTableModel, EventTableModel
+from ui.events.merchants_view import MerchantTableModel
+from ui.stock.stock_view import GapTableModel, SeriesTableModel, StockRangeTableModel
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import logging
 
 from app import i18n
 from app.errors import Conflict, ImportRejected
-from app.services import stock
+from app.services.stock import registration as stock
 from tests.ui.helpers import wait_idle
 
 
@@ -49,7 +49,7 @@ def test_a_bug_is_logged_and_shown_generically(ctx, messages, caplog):
     def broken(_actor):
         raise ZeroDivisionError("boom")
 
-    with caplog.at_level(logging.ERROR, logger="ui.ops"):
+    with caplog.at_level(logging.ERROR, logger="ui.common.ops"):
         result = ctx.ops.query(None, broken)
     assert not result.ok
     assert "Nothing was saved" in messages.texts[0]

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog
 
-from app.reports import write_report
-from app.services import stock
-from ui.print_preview import PreviewDialog, page_images, print_pdf
+from app.reports.registry import write_report
+from app.services.stock import registration as stock
+from ui.common.print_preview import PreviewDialog, page_images, print_pdf
 
 
 @pytest.fixture

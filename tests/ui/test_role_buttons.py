@@ -3,10 +3,10 @@ when a user who may use them logs in."""
 
 from __future__ import annotations
 
-from app.services.base import Actor
+from app.services.core.base import Actor
 from tests.conftest import add_user
-from ui.checkout_view import CheckoutView
-from ui.stock_view import StockView
+from ui.checkout.checkout_view import CheckoutView
+from ui.stock.stock_view import StockView
 
 
 def test_a_clerk_sees_no_new_series_button_and_an_admin_does(qtbot, ctx):

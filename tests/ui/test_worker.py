@@ -8,13 +8,13 @@ import textwrap
 
 from PySide6.QtCore import Qt
 
-from ui.worker import Worker, running_workers
+from ui.common.worker import Worker, running_workers
 
 DROPPED_WORKER = textwrap.dedent("""
     import gc, sys, threading
     from PySide6.QtCore import QCoreApplication, QTimer, Qt
-    from ui.worker import Worker, running_workers
-    from app.services import session
+    from ui.common.worker import Worker, running_workers
+    from app.services.core import session
     session.open_session(sys.argv[1])
     app = QCoreApplication([])
     release = threading.Event()

@@ -1,0 +1,2 @@
+"""Administration: users and roles, the audit trail, data safety (backups, restore, checks),
+business settings and policy values."""

@@ -1,0 +1,1 @@
+"""Tests of the returns area (reports layer)."""

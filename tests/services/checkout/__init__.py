@@ -1,0 +1,1 @@
+"""Tests of the checkout area (services layer)."""

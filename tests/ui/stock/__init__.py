@@ -1,0 +1,1 @@
+"""Tests of the stock area (ui layer)."""

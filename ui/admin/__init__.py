@@ -1,0 +1,1 @@
+"""Administration: login, users, audit trail, data safety, business settings."""

@@ -1,0 +1,1 @@
+"""The Checkout area (领用): requisition plan, checkout, extra books, labels."""
