@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app import __version__, i18n
-from app.db import connection, migrations
+from app.db import connection, location, migrations
 from app.errors import AppError
 from app.i18n import _
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 
 def _password(prompt: str) -> str:
@@ -57,7 +57,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             user=name)))
         _print(_("Administrator {user} created.").format(user=name))
     _print(_("Database ready: {url} (schema {version})").format(
-        url=connection.to_url(args.db), version=migrations.stored_version(db)))
+        url=location.to_url(args.db), version=migrations.stored_version(db)))
     return 0
 
 
@@ -112,6 +112,7 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_report(args: argparse.Namespace) -> int:
+    from app.services.core.books import state_label
     from app.services.stock import report as stock_report
 
     connection.open_database(args.db)
@@ -120,11 +121,11 @@ def cmd_stock_report(args: argparse.Namespace) -> int:
             prefix=s.series.prefix, digits=s.series.digits, size=s.series.book_size))
         for r in s.ranges:
             owner = f"{r.event_code} {r.brand}".strip()
-            _print(f"  {stock_report.state_label(r.state)}\t{r.first}–{r.last}\t{r.books}\t"
+            _print(f"  {state_label(r.state)}\t{r.first}–{r.last}\t{r.books}\t"
                    f"{r.slips}\t{owner}")
         for state, (books, slips) in s.totals.items():
             _print("  " + _("Total {state}: {books} books, {slips} slips").format(
-                state=stock_report.state_label(state), books=books, slips=slips))
+                state=state_label(state), books=books, slips=slips))
         for g in s.gaps:
             _print("  " + _("Gap {first}–{last} ({slips} slips): {reason}").format(
                 first=g.first, last=g.last, slips=g.slips, reason=g.reason))
@@ -207,9 +208,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _sqlite_file(args: argparse.Namespace, refusal: str) -> Path:
     """The SQLite file of --db (no login: backup, restore and check are file-level)."""
-    from app.db import backup
 
-    path = backup.sqlite_path(args.db)
+    path = location.sqlite_path(args.db)
     if path is None:
         raise AppError(refusal)
     return path
@@ -272,7 +272,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from app.db import backup, integrity
 
-    path = backup.sqlite_path(args.db)
+    path = location.sqlite_path(args.db)
     if path is None:
         _print(_("PostgreSQL keeps its own storage consistent; check it with the server's "
                  "tools."))
@@ -286,7 +286,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _print(_("{path} is damaged:").format(path=path))
     for line in problems[:50]:
         _print("  " + line)
-    _print(integrity.backup_hint(backup.newest_good_backup(path)))
+    _print(backup.backup_hint(backup.newest_good_backup(path)))
     return 1
 
 
@@ -295,7 +295,7 @@ def _before_command(args: argparse.Namespace) -> None:
     backup (skipped when nothing changed since the newest one) before any other command."""
     from app.db import backup, integrity
 
-    path = backup.sqlite_path(args.db)
+    path = location.sqlite_path(args.db)
     if path is None:
         return
     warning = integrity.network_warning(path)

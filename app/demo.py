@@ -7,7 +7,7 @@ import datetime as dt
 from app.services.admin import settings, users
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.returns import deposits, slip_details
 from app.services.returns import entry as returns

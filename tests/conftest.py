@@ -12,7 +12,7 @@ import pytest
 
 from app import i18n
 from app.db import connection
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 ADMIN = Actor("tester", "admin")
 TEST_PASSWORD = "test-password"

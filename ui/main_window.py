@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import LANGUAGES, _
 from app.services.core import session
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.core.permissions import allowed, role_label
 from app.services.core.session import SessionInfo
 from ui.admin.audit_view import AuditView

@@ -61,25 +61,6 @@ class BackupInfo:
     """Bytes."""
 
 
-def sqlite_path(url_or_path: str | Path | None) -> Path | None:
-    """The SQLite file behind a ``--db`` value or URL; None for PostgreSQL or ``:memory:``."""
-    from app.db.connection import to_url
-
-    url = to_url(url_or_path)
-    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
-        return None
-    return Path(url[len("sqlite:///"):])
-
-
-def database_file(db: object) -> Path | None:
-    """The file of a bound peewee database; None for PostgreSQL or an in-memory database."""
-    from peewee import SqliteDatabase
-
-    if not isinstance(db, SqliteDatabase) or db.database in ("", ":memory:"):
-        return None
-    return Path(db.database).resolve()
-
-
 def backup_folder(db_path: Path) -> Path:
     """The default backup folder: ``backups`` beside the database file."""
     return Path(db_path).resolve().parent / BACKUP_DIR_NAME
@@ -203,7 +184,7 @@ def make_backup(db_path: Path, reason: str, folder: Path | None = None) -> Backu
 def _refuse_bad_copy(db_path: Path, final: Path, problems: list[str]) -> None:
     source_problems = integrity.check_file(db_path)
     if source_problems:
-        raise integrity.damaged_error(db_path, source_problems)
+        raise damaged_error(db_path, source_problems)
     raise DatabaseError(_("The backup {path} did not pass its check ({problem}) and was removed; "
                           "the database is untouched. Check the disk of the backup folder.")
                         .format(path=final, problem=problems[0][:300]))
@@ -211,7 +192,7 @@ def _refuse_bad_copy(db_path: Path, final: Path, problems: list[str]) -> None:
 
 def _raise_copy_failed(db_path: Path, final: Path, exc: BaseException) -> None:
     if integrity.is_damage(exc):
-        raise integrity.damaged_error(db_path, [str(exc)]) from exc
+        raise damaged_error(db_path, [str(exc)]) from exc
     raise DatabaseError(_("The backup {path} could not be written: {reason}").format(
         path=final, reason=exc)) from exc
 
@@ -301,3 +282,33 @@ def newest_good_backup(db_path: Path) -> BackupInfo | None:
         if state is not None and state[0] is not None:
             return candidate
     return None
+
+
+def damaged_error(path: Path, problems: list[str]) -> DatabaseDamaged:
+    """The error for a damaged database file, naming the newest good backup."""
+    good = newest_good_backup(Path(path))
+    first = problems[0] if problems else "?"
+    text = _("The database file {path} is damaged ({problem}). It was not opened, so nothing "
+             "more can be lost.").format(path=path, problem=first[:300])
+    return DatabaseDamaged(text + " " + backup_hint(good), str(path), tuple(problems),
+                           str(good.path) if good is not None else None)
+
+
+def backup_hint(good: BackupInfo | None) -> str:
+    """One sentence naming the backup to restore, or saying there is none."""
+    if good is None:
+        return _("No good backup was found beside it; ask for help before changing anything.")
+    return _("The newest good backup is {backup} ({when}): restore it from the Data safety "
+             "menu or with `orderbook restore`.").format(
+        backup=good.path, when=good.created.strftime("%Y-%m-%d %H:%M"))
+
+
+def check_on_open(con: sqlite3.Connection, path: Path) -> None:
+    """`quick_check` of the file being opened.
+
+    Raises:
+        DatabaseDamaged: the file fails it; the message names the newest good backup.
+    """
+    problems = integrity.run_checks(con)
+    if problems:
+        raise damaged_error(path, problems)

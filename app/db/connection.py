@@ -6,16 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
-import platformdirs
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 
 from app.db import backup, integrity, migrations
+from app.db.location import database_file, to_url
 from app.db.models import database
 from app.errors import DatabaseError
 from app.i18n import _
 
-APP_NAME = "OrderBookDesk"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -23,21 +22,6 @@ SQLITE_PRAGMAS = {
     "synchronous": "full",  # money: never lose a committed write on power loss
     "cache_size": -32_000,
 }
-
-
-def default_db_path() -> Path:
-    """The SQLite file under the user's data folder (never beside the program)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "orderbook.sqlite3"
-
-
-def to_url(target: str | Path | None) -> str:
-    """Turn ``--db`` input (path, sqlite:// or postgresql:// URL, or None) into a URL."""
-    if target is None:
-        target = default_db_path()
-    text = str(target)
-    if "://" in text:
-        return text
-    return "sqlite:///" + Path(text).expanduser().resolve().as_posix()
 
 
 def _make(url: str) -> Database:
@@ -91,18 +75,18 @@ def _refuse_damaged(db: Database, exc: Exception | None = None) -> None:
     Raises:
         DatabaseDamaged: the file is damaged; the message names the newest good backup.
     """
-    path = backup.database_file(db)
+    path = database_file(db)
     if path is None:
         return
     if exc is None:
-        integrity.check_on_open(db.connection(), path)
+        backup.check_on_open(db.connection(), path)
     elif integrity.is_damage(exc):
-        raise integrity.damaged_error(path, [str(exc)]) from exc
+        raise backup.damaged_error(path, [str(exc)]) from exc
 
 
 def _pre_migration_hook(db: Database) -> Callable[[int], object] | None:
     """For a SQLite file: back it up before the first migration step changes it."""
-    path = backup.database_file(db)
+    path = database_file(db)
     if path is None:
         return None
     return lambda version: backup.pre_migration_backup(path, version)

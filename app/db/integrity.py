@@ -1,7 +1,8 @@
 """Is the SQLite file sound, and is it somewhere SQLite can keep it sound?
 
 - `quick_check` runs on every open (`app.db.connection.open_database`): a damaged file is refused
-  with `DatabaseDamaged`, whose message names the newest backup that passes its own check.
+  with `DatabaseDamaged` (`app.db.backup.damaged_error`), whose message names the newest backup
+  that passes its own check.
 - `run_checks(..., full=True)` is the full `integrity_check` plus `foreign_key_check`, for the
   menu and `orderbook check --full`.
 - `network_warning(path)`: SQLite's locking is not safe over SMB/NFS (sqlite.org/useovernet.html),
@@ -18,13 +19,8 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
-from app.errors import DatabaseDamaged
 from app.i18n import _
-
-if TYPE_CHECKING:
-    from app.db.backup import BackupInfo
 
 BUSY_MS = 10_000
 NETWORK_FS = frozenset({"cifs", "smb3", "smbfs", "nfs", "nfs4", "sshfs", "fuse.sshfs", "9p",
@@ -91,38 +87,6 @@ def check_file(path: Path, *, full: bool = False, references: bool | None = None
             return run_checks(con, full=full, references=references)
     except sqlite3.Error as exc:
         return [str(exc)]
-
-
-def damaged_error(path: Path, problems: list[str]) -> DatabaseDamaged:
-    """The error for a damaged database file, naming the newest good backup."""
-    from app.db.backup import newest_good_backup
-
-    good = newest_good_backup(Path(path))
-    first = problems[0] if problems else "?"
-    text = _("The database file {path} is damaged ({problem}). It was not opened, so nothing "
-             "more can be lost.").format(path=path, problem=first[:300])
-    return DatabaseDamaged(text + " " + backup_hint(good), str(path), tuple(problems),
-                           str(good.path) if good is not None else None)
-
-
-def backup_hint(good: BackupInfo | None) -> str:
-    """One sentence naming the backup to restore, or saying there is none."""
-    if good is None:
-        return _("No good backup was found beside it; ask for help before changing anything.")
-    return _("The newest good backup is {backup} ({when}): restore it from the Data safety "
-             "menu or with `orderbook restore`.").format(
-        backup=good.path, when=good.created.strftime("%Y-%m-%d %H:%M"))
-
-
-def check_on_open(con: sqlite3.Connection, path: Path) -> None:
-    """`quick_check` of the file being opened.
-
-    Raises:
-        DatabaseDamaged: the file fails it; the message names the newest good backup.
-    """
-    problems = run_checks(con)
-    if problems:
-        raise damaged_error(path, problems)
 
 
 # ---------------------------------------------------------------------------- network shares

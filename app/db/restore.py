@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.db import connection, integrity, migrations
-from app.db.backup import STAMP, database_file, online_copy
+from app.db.backup import STAMP, online_copy
+from app.db.location import database_file
 from app.db.models import database
 from app.errors import Conflict, DatabaseError, NotFound
 from app.i18n import _

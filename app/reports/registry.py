@@ -45,13 +45,14 @@ from app.i18n import N_, _
 from app.reports.checkout.checkout_forms import write_checkout_sheet_pdf, write_deposit_receipt_pdf
 from app.reports.checkout.labels import LabelSheet, write_label_sheet_pdf, write_single_labels_pdf
 from app.reports.checkout.requisition import write_requisition_pdf
+from app.reports.checkout.requisition_xlsx import write_requisition_xlsx
 from app.reports.checkout.sources import label_books
-from app.reports.core.xlsx import write_requisition_xlsx, write_stock_xlsx
 from app.reports.returns import builders as after
 from app.reports.stock.stock_pdf import write_stock_pdf
+from app.reports.stock.stock_xlsx import write_stock_xlsx
 from app.services.checkout.checkouts import get_checkout
 from app.services.checkout.plan import plan_view
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events.events import get_event
 from app.services.stock.report import stock_report
 

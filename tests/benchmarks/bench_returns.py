@@ -28,7 +28,7 @@ from app.domain.ids import new_id
 from app.services.admin import users
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.returns import entry as returns
 from app.services.returns import reconciliation

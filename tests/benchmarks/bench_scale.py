@@ -20,7 +20,7 @@ from app.db import connection
 from app.domain.ids import new_id
 from app.services.admin import users
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.stock import registration as stock
 from app.services.stock import report as stock_report

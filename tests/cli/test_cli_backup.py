@@ -17,7 +17,7 @@ from app.cli import main
 from app.db import connection, integrity
 from app.db.models import AuditLog
 from app.services.admin import audit
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from tests.services.damaged_files import damage_table_page
 
 ROOT = Path(__file__).resolve().parents[2]

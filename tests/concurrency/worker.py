@@ -24,7 +24,7 @@ from app.db.models import Estimate, Event, Series
 from app.errors import AppError
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events
 from app.services.stock import registration as stock
 

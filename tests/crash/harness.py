@@ -89,7 +89,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTOR = Actor("tester", "admin")

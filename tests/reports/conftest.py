@@ -7,7 +7,7 @@ import pytest
 from app import i18n
 from app.demo import load_demo
 from app.services.checkout.checkouts import CheckoutInfo, list_checkouts
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 
 @pytest.fixture

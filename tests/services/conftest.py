@@ -10,7 +10,7 @@ import pytest
 from app.db import models
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.returns import entry as returns
 from app.services.stock import registration as stock

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.db import connection, migrations
+from app.db import connection, location, migrations
 from app.db.models import Meta, Series, database
 from app.errors import DatabaseError
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.stock import registration as stock
 from tests.conftest import add_user
 
@@ -98,8 +98,8 @@ def test_unsupported_address_is_refused(tmp_path):
     """Only SQLite paths/URLs and PostgreSQL URLs are databases."""
     with pytest.raises(DatabaseError):
         connection.open_database("mysql://localhost/desk")
-    assert connection.to_url(tmp_path / "x.sqlite3").startswith("sqlite:///")
-    assert connection.to_url("postgresql://h/db") == "postgresql://h/db"
+    assert location.to_url(tmp_path / "x.sqlite3").startswith("sqlite:///")
+    assert location.to_url("postgresql://h/db") == "postgresql://h/db"
 
 
 def test_older_file_runs_each_later_step_once_in_order(path, monkeypatch):

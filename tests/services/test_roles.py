@@ -19,7 +19,8 @@ from app.db.models import User
 from app.errors import AppError, PermissionDenied
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
-from app.services.core.base import REGISTRY, Actor, ServiceInfo
+from app.services.core.actor import Actor
+from app.services.core.base import REGISTRY, ServiceInfo
 from app.services.core.permissions import (
     ADMIN,
     CLERK,

@@ -9,7 +9,7 @@ import pytest
 
 from app.db import connection, migrations
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.stock import report as stock_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

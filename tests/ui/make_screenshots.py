@@ -180,7 +180,7 @@ def trust_screens(window: MainWindow, out: Path) -> None:
 
 
 def _damaged_box(window: MainWindow) -> QWidget:
-    from app.db.integrity import damaged_error
+    from app.db.backup import damaged_error
     from ui.startup import damaged_box
 
     path = Path(window.info.label)

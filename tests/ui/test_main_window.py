@@ -9,7 +9,7 @@ from app import i18n
 from app.domain.money import Money
 from app.services.admin import settings
 from app.services.core import session
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events
 from app.services.stock import registration as stock
 from tests.conftest import TEST_PASSWORD

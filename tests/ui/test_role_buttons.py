@@ -3,7 +3,7 @@ when a user who may use them logs in."""
 
 from __future__ import annotations
 
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from tests.conftest import add_user
 from ui.checkout.checkout_view import CheckoutView
 from ui.stock.stock_view import StockView

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QWid
 from app.errors import AppError
 from app.i18n import _
 from app.services.admin import users
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from ui.common.context import UiContext
 from ui.common.ops import busy_cursor, show_error
 from ui.common.settings import UiSettings

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from app.i18n import _
 from app.services.admin import settings
 from ui.common.context import UiContext
-from ui.common.widgets import SubmitDialog, info_label
-from ui.events.event_dialogs import money_text
+from ui.common.widgets import SubmitDialog, info_label, money_text
 
 
 class BusinessSettingsDialog(SubmitDialog):

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLineEdit, QSpinBox, QWidget
 
 from app.domain.money import Money
 from app.i18n import _
-from app.services.checkout.checkouts import PAYMENT_METHODS, payment_label
 from app.services.checkout.plan import PlanLine
-from app.services.core.books import BookInfo
+from app.services.core.books import BookInfo, state_label
 from app.services.events.events import EventInfo
-from app.services.stock.report import state_label
-from ui.common.widgets import SubmitDialog, info_label, value_label
+from ui.common.widgets import SubmitDialog, info_label, payment_combo, value_label
 
 MAX_EXTRA = 1000
-
-
-def payment_combo(parent: QWidget) -> QComboBox:
-    """Payment methods, cash first."""
-    combo = QComboBox(parent)
-    for method in PAYMENT_METHODS:
-        combo.addItem(payment_label(method), method)
-    return combo
 
 
 class _SignDialog(SubmitDialog):

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import Money
+from app.domain.payments import payment_label
 from app.errors import AppError
 from app.i18n import N_, _
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
-from app.services.checkout.checkouts import CheckoutInfo, payment_label
+from app.services.checkout.checkouts import CheckoutInfo
 from app.services.checkout.plan import PlanLine
 from app.services.core import books
 from app.services.core.books import BookInfo

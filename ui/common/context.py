@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QWidget
 
 from app.services.core import permissions
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from ui.common.ops import Bridge, Ops
 from ui.common.settings import UiSettings
 

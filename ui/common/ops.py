@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from app.errors import AppError, ImportRejected
 from app.i18n import _
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from ui.common.worker import Worker
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.money import format_money
+from app.domain.payments import PAYMENT_METHODS, payment_label
 from app.i18n import _
 from ui.common.table_model import SORT_ROLE, RecordTableModel
 
@@ -250,3 +252,17 @@ class IdComboBox(QComboBox):
         index = self.findData(item_id)
         if index >= 0:
             self.setCurrentIndex(index)
+
+
+def payment_combo(parent: QWidget) -> QComboBox:
+    """Payment methods, cash first."""
+    combo = QComboBox(parent)
+    for method in PAYMENT_METHODS:
+        combo.addItem(payment_label(method), method)
+    return combo
+
+
+def money_text(amount: object) -> str:
+    """An amount for an input field: '200.00' (no currency sign, no separators)."""
+    text = format_money(amount)  # type: ignore[arg-type]
+    return text.replace("¥", "").replace(",", "")

@@ -8,11 +8,10 @@ import re
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QLineEdit, QSpinBox, QWidget
 
-from app.domain.money import format_money
 from app.i18n import _
 from app.services.events.events import KINDS, MAX_ESTIMATE, EventInfo, kind_label
 from app.services.events.merchants import MerchantInfo
-from ui.common.widgets import IdComboBox, SubmitDialog, info_label, value_label
+from ui.common.widgets import IdComboBox, SubmitDialog, info_label, money_text, value_label
 
 MANAGER_SPLIT = re.compile(r"[,，、;；\s]+")
 
@@ -34,12 +33,6 @@ def to_date(edit: QDateEdit) -> dt.date:
     """The date of a QDateEdit."""
     d = edit.date()
     return dt.date(d.year(), d.month(), d.day())
-
-
-def money_text(amount: object) -> str:
-    """An amount for an input field: '200.00' (no currency sign, no separators)."""
-    text = format_money(amount)  # type: ignore[arg-type]
-    return text.replace("¥", "").replace(",", "")
 
 
 class EventDialog(SubmitDialog):

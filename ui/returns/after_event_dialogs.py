@@ -39,10 +39,9 @@ from app.errors import InputError
 from app.i18n import _
 from app.services.returns.deposits import DepositStatus
 from app.services.returns.entry import state_label
-from ui.checkout.checkout_dialogs import payment_combo
 from ui.common.scanner_safe import ScannerSafeDialog
 from ui.common.table_model import local_time
-from ui.common.widgets import info_label, value_label
+from ui.common.widgets import info_label, payment_combo, value_label
 
 DEFAULT_DUE_DAYS = 7
 LIST_MIN_HEIGHT = 120

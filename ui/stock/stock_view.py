@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QGroupBox, QSplitter, QTabWidget, QVBoxLayout, QWi
 
 from app.errors import AppError
 from app.i18n import N_, _
+from app.services.core.books import state_label
 from app.services.stock import batches as stock_batches
 from app.services.stock import registration as stock
 from app.services.stock import report as stock_report
 from app.services.stock.batches import BatchInfo
 from app.services.stock.registration import SeriesInfo
-from app.services.stock.report import Gap, SeriesStock, StateRange, state_label
+from app.services.stock.report import Gap, SeriesStock, StateRange
 from ui.common.area import AreaView
 from ui.common.context import UiContext
 from ui.common.ops import show_error

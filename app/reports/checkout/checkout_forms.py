@@ -11,9 +11,10 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from app.domain.money import chinese_capital, format_money
+from app.domain.payments import payment_label
 from app.i18n import _
 from app.reports.core.layout import (
     build_pdf,
@@ -24,9 +25,9 @@ from app.reports.core.layout import (
     grid_table,
     local_time,
     para,
-    ruled_commands,
+    signature_block,
 )
-from app.services.checkout.checkouts import CheckoutInfo, payment_label
+from app.services.checkout.checkouts import CheckoutInfo
 from app.services.core.books import BookInfo
 
 BOOK_WIDTHS = [12 * mm, 58 * mm, 70 * mm, 40 * mm]
@@ -64,18 +65,6 @@ def _book_rows(books: tuple[BookInfo, ...]) -> list[list[Any]]:
     total = ["", para(_("Total: {n} books").format(n=len(books)), "cell"), "",
              para(count(sum(b.slips for b in books)), "cell_right")]
     return [head, *rows, total]
-
-
-def signature_block(lines: list[tuple[str, str]], width: float) -> Table:
-    """Rows of "label ________ date ________" lines to sign on."""
-    blank = "_" * 30
-    rows = [[para(label, "body"), para(blank, "body"), para(date_label, "body"),
-             para("_" * 20, "body")] for label, date_label in lines]
-    table = Table(rows, colWidths=[width * 0.22, width * 0.4, width * 0.1, width * 0.28],
-                  rowHeights=[14 * mm] * len(rows), hAlign="LEFT")
-    table.setStyle(TableStyle(ruled_commands(grid=False) + [("VALIGN", (0, 0), (-1, -1),
-                                                             "BOTTOM")]))
-    return table
 
 
 def _checkout_fields(info: CheckoutInfo) -> list[tuple[str, Any]]:

@@ -16,26 +16,18 @@ Print at "actual size / no scaling" (the PDFs ask viewers to, via /PrintScaling 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.errors import InputError
 from app.i18n import _
-from app.reports.core.fonts import register_cjk_font
-from app.reports.core.layout import form_header
+from app.reports.core.label_kit import barcode_for, draw_text, label_canvas
 from app.services.core.books import BookInfo
-
-BAR_WIDTHS_MM = (0.33, 0.254)
-"""Module widths tried in order; the first that fits the label is used."""
-QUIET_MODULES = 10
 
 
 @dataclass(frozen=True)
@@ -94,43 +86,6 @@ def check_sheet(sheet: LabelSheet, first_position: int) -> None:
             n=sheet.positions))
 
 
-def barcode_for(code: str, label_width: float) -> Code128:
-    """Code 128 of `code` with the widest module from BAR_WIDTHS_MM that fits `label_width`.
-
-    Raises:
-        InputError: the code does not fit even at the narrowest module.
-    """
-    for module in BAR_WIDTHS_MM:
-        quiet = QUIET_MODULES * module * mm
-        bars = Code128(code, barWidth=module * mm, quiet=1, lquiet=quiet, rquiet=quiet)
-        if bars.width <= label_width:
-            return bars
-    raise InputError(_("The barcode of {code} needs a label at least {width} mm wide.").format(
-        code=code, width=math.ceil(bars.width / mm)))
-
-
-def _fit_text(text: str, font: str, size: float, width: float) -> tuple[str, float]:
-    """Shrink (down to 6 pt), then shorten with …, until `text` fits `width`."""
-    while size > 6 and stringWidth(text, font, size) > width:
-        size -= 0.5
-    while len(text) > 1 and stringWidth(text, font, size) > width:
-        text = text[:-2] + "…"
-    return text, size
-
-
-def _text(canvas: Canvas, text: str, x: float, y: float, size: float, width: float,
-          align: str = "left") -> None:
-    font = register_cjk_font()
-    fitted, fitted_size = _fit_text(text, font, size, width)
-    canvas.setFont(font, fitted_size)
-    if align == "center":
-        canvas.drawCentredString(x + width / 2, y, fitted)
-    elif align == "right":
-        canvas.drawRightString(x + width, y, fitted)
-    else:
-        canvas.drawString(x, y, fitted)
-
-
 def draw_label(canvas: Canvas, book: BookInfo, x: float, y: float, width: float,
                height: float) -> None:
     """One label with its bottom-left corner at (x, y): owner line, barcode, code, range."""
@@ -138,27 +93,17 @@ def draw_label(canvas: Canvas, book: BookInfo, x: float, y: float, width: float,
     inner = width - 2 * pad
     top = y + height
     if book.brand:
-        _text(canvas, book.brand, x + pad, top - 5.5 * mm, 10, inner * 0.62)
-        _text(canvas, book.event_code, x + pad + inner * 0.64, top - 5.5 * mm, 8.5,
+        draw_text(canvas, book.brand, x + pad, top - 5.5 * mm, 10, inner * 0.62)
+        draw_text(canvas, book.event_code, x + pad + inner * 0.64, top - 5.5 * mm, 8.5,
               inner * 0.36, "right")
     bars = barcode_for(book.code, width)
     bar_bottom = y + 10.5 * mm
     bars.barHeight = max(6 * mm, min(18 * mm, top - 7.5 * mm - bar_bottom))
     bars.drawOn(canvas, x + (width - bars.width) / 2, bar_bottom)
-    _text(canvas, book.code, x + pad, y + 6.5 * mm, 9.5, inner, "center")
+    draw_text(canvas, book.code, x + pad, y + 6.5 * mm, 9.5, inner, "center")
     slips = _("{n} slips").format(n=book.slips)
-    _text(canvas, f"{book.first} – {book.last}  {slips}", x + pad, y + 2.5 * mm, 7.5, inner,
+    draw_text(canvas, f"{book.first} – {book.last}  {slips}", x + pad, y + 2.5 * mm, 7.5, inner,
           "center")
-
-
-def _canvas(path: Path, pagesize: tuple[float, float], title: str) -> Canvas:
-    header = form_header(title)
-    canvas = Canvas(str(path), pagesize=pagesize, initialFontName=register_cjk_font())
-    canvas.setTitle(title)
-    canvas.setAuthor(header.organization)
-    canvas.setCreator("OrderBook Desk")
-    canvas.setViewerPreference("PrintScaling", "None")
-    return canvas
 
 
 def _require_books(books: Sequence[BookInfo]) -> None:
@@ -187,7 +132,7 @@ def write_label_sheet_pdf(books: Sequence[BookInfo], path: Path, sheet: LabelShe
     check_sheet(sheet, first_position)
     _require_books(books)
     width, height = sheet.label_size()
-    canvas = _canvas(path, A4, _("Book labels"))
+    canvas = label_canvas(path, A4, _("Book labels"))
     page = 0
     for book, (sheet_no, position) in zip(books, sheet_positions(len(books), sheet,
                                                                  first_position), strict=True):
@@ -210,7 +155,7 @@ def write_single_labels_pdf(books: Sequence[BookInfo], path: Path, width_mm: flo
     if width_mm < 40 or height_mm < 25:
         raise InputError(_("A single label must be at least 40 × 25 mm."))
     size = (width_mm * mm, height_mm * mm)
-    canvas = _canvas(path, size, _("Book labels"))
+    canvas = label_canvas(path, size, _("Book labels"))
     for book in books:
         draw_label(canvas, book, 0, 0, *size)
         canvas.showPage()

@@ -17,6 +17,7 @@ from app.reports.core.layout import (
     build_pdf,
     chunk_ranges,
     count,
+    event_dates,
     field_table,
     form_header,
     grid_table,
@@ -66,13 +67,6 @@ def totals(lines: Sequence[PlanLine]) -> RequisitionTotals:
     deposit = sum((line.deposit_due for line in lines), ZERO)
     return RequisitionTotals(len(lines), sum(line.estimate for line in lines),
                              sum(line_books(line) for line in lines), deposit)
-
-
-def event_dates(event: EventInfo) -> str:
-    """``2026-03-14 – 2026-03-15`` (one date for a one-day event)."""
-    if event.start_date == event.end_date:
-        return event.start_date.isoformat()
-    return f"{event.start_date.isoformat()} – {event.end_date.isoformat()}"
 
 
 def _event_block(event: EventInfo) -> Flowable:

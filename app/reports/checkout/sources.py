@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from app.errors import InputError
 from app.i18n import _
 from app.services.checkout.checkouts import get_checkout
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.core.books import BookInfo, find_book, list_event_books
 
 

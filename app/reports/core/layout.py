@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from app.i18n import _
 from app.reports.core.fonts import register_cjk_font
-from app.services.admin.settings import read_settings
+from app.services.core.policy import read_settings
 
 HEADER_GREY = colors.HexColor("#E6E6E6")
 TOTAL_GREY = colors.HexColor("#F2F2F2")
@@ -213,4 +213,30 @@ def field_table(pairs: list[tuple[str, Any]], widths: Sequence[float]) -> Table:
         commands += [("SPAN", (filled - 1, -1), (-1, -1)),
                      ("BACKGROUND", (filled, -1), (-1, -1), colors.white)]
     table.setStyle(TableStyle(commands))
+    return table
+
+
+class Dated(Protocol):
+    """Anything with a first and last day (an event)."""
+
+    start_date: dt.date
+    end_date: dt.date
+
+
+def event_dates(event: Dated) -> str:
+    """``2026-03-14 – 2026-03-15`` (one date for a one-day event)."""
+    if event.start_date == event.end_date:
+        return event.start_date.isoformat()
+    return f"{event.start_date.isoformat()} – {event.end_date.isoformat()}"
+
+
+def signature_block(lines: list[tuple[str, str]], width: float) -> Table:
+    """Rows of "label ________ date ________" lines to sign on."""
+    blank = "_" * 30
+    rows = [[para(label, "body"), para(blank, "body"), para(date_label, "body"),
+             para("_" * 20, "body")] for label, date_label in lines]
+    table = Table(rows, colWidths=[width * 0.22, width * 0.4, width * 0.1, width * 0.28],
+                  rowHeights=[14 * mm] * len(rows), hAlign="LEFT")
+    table.setStyle(TableStyle(ruled_commands(grid=False) + [("VALIGN", (0, 0), (-1, -1),
+                                                             "BOTTOM")]))
     return table

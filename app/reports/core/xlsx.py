@@ -1,4 +1,4 @@
-"""Excel (xlsx) exports of the requisition table and the stock report.
+"""What every Excel (xlsx) export shares.
 
 Each sheet has a few title lines, then one bold header row; panes are frozen below the header
 and the header repeats on printed pages. Money cells hold exact `Decimal` yuan (from integer fen)
@@ -9,35 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.money import Money
 from app.i18n import _
-from app.reports.checkout.requisition import (
-    event_dates,
-    line_books,
-    line_ranges,
-    requisition_headers,
-    requisition_title,
-    totals,
-)
-from app.reports.core.layout import FormHeader, form_header
-from app.reports.stock.stock_pdf import (
-    gap_headers,
-    range_headers,
-    series_heading,
-    stock_title,
-    total_rows,
-)
-from app.services.checkout.plan import PlanLine
-from app.services.events.events import EventInfo
-from app.services.stock.report import SeriesStock, state_label
+from app.reports.core.layout import FormHeader
 
 MONEY_FORMAT = '"¥"#,##0.00'
 BOLD = Font(bold=True)
@@ -73,69 +52,3 @@ def header_row(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> 
     ws.freeze_panes = f"A{row + 1}"  # not ws.cell(): that would move append() down
     ws.print_title_rows = f"{row}:{row}"
     return row
-
-
-def _requisition_rows(lines: Sequence[PlanLine]) -> list[list[Any]]:
-    rows = [[no, line.brand, line.category, line.category_manager, line.estimate,
-             line_books(line), line_ranges(line), money_cell(line.deposit_due)]
-            for no, line in enumerate(lines, start=1)]
-    total = totals(lines)
-    rows.append(["", _("Total: {n} merchants").format(n=total.merchants), "", "",
-                 total.estimate, total.books, "", money_cell(total.deposit)])
-    return rows
-
-
-def write_requisition_xlsx(event: EventInfo, lines: Sequence[PlanLine], path: Path) -> Path:
-    """Write the requisition table (rows from `plan_view`) as a workbook to `path`."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = event.code[:31]
-    header = form_header(requisition_title())
-    info = [f"{event.code} {event.name}", f"{event_dates(event)} {event.venue}".strip()]
-    title_lines(ws, header, info)
-    head_row = header_row(ws, requisition_headers(), [6, 18, 10, 12, 10, 8, 48, 14])
-    for row in _requisition_rows(lines):
-        ws.append(row)
-    for (cell,) in ws.iter_rows(min_row=head_row + 1, min_col=8, max_col=8):
-        cell.number_format = MONEY_FORMAT
-    for cell in ws[ws.max_row]:
-        cell.font = BOLD
-    wb.save(path)
-    return path
-
-
-def _stock_sheet(ws: Worksheet, header: FormHeader, headers: list[str], widths: list[int],
-                 rows: list[list[Any]]) -> None:
-    title_lines(ws, header, [])
-    header_row(ws, headers, widths)
-    for row in rows:
-        ws.append(row)
-
-
-def _stock_rows(items: Sequence[SeriesStock]) -> tuple[list[list[Any]], ...]:
-    ranges = [[series_heading(i), state_label(r.state), r.first, r.last, r.books, r.slips,
-               r.event_code, r.brand] for i in items for r in i.ranges]
-    sums = [[series_heading(i), label, books, slips] for i in items
-            for label, books, slips in total_rows(i)]
-    gaps = [[series_heading(i), g.first, g.last, g.slips, g.reason] for i in items
-            for g in i.gaps]
-    return ranges, sums, gaps
-
-
-def write_stock_xlsx(items: Sequence[SeriesStock], path: Path) -> Path:
-    """Write the stock report as a workbook with sheets Ranges, Totals and Gaps."""
-    wb = Workbook()
-    header = form_header(stock_title())
-    ranges, sums, gaps = _stock_rows(items)
-    series = _("Series")
-    sheets = [
-        (_("Ranges"), [series, *range_headers()], [18, 10, 14, 14, 8, 10, 14, 18], ranges),
-        (_("Totals"), [series, _("State"), _("Books"), _("Slips")], [18, 12, 10, 12], sums),
-        (_("Gaps"), [series, *gap_headers()], [18, 14, 14, 10, 50], gaps),
-    ]
-    for index, (title, headers, widths, rows) in enumerate(sheets):
-        ws = wb.active if index == 0 else wb.create_sheet()
-        ws.title = title[:31]
-        _stock_sheet(ws, header, headers, widths, rows)
-    wb.save(path)
-    return path

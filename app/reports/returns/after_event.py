@@ -27,16 +27,16 @@ from reportlab.platypus import (
 
 from app.domain.returns import Counts
 from app.i18n import N_, _
-from app.reports.checkout.checkout_forms import signature_block
-from app.reports.checkout.requisition import event_dates
 from app.reports.core.layout import (
     TOTAL_GREY,
     build_pdf,
     count,
+    event_dates,
     field_table,
     form_header,
     grid_table,
     para,
+    signature_block,
     styles,
 )
 from app.reports.returns.sources import ChaseForm, ChaseSection, ReconciliationForm

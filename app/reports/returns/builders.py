@@ -26,7 +26,7 @@ from app.reports.returns.sources import (
     refund_form,
 )
 from app.reports.returns.xlsx import write_chase_xlsx, write_reconciliation_xlsx
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 SEAL_LABEL_DEFAULTS = {"event_id": None, "width_mm": 60.0, "height_mm": 40.0, "a4": False}
 """Optional parameters of ``seal_label``: the event to look in, the label-printer size, or one

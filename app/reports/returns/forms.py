@@ -11,8 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.domain.money import Money, chinese_capital, format_money
+from app.domain.payments import payment_label
 from app.i18n import _
-from app.reports.checkout.checkout_forms import signature_block
 from app.reports.core.layout import (
     HEADER_GREY,
     build_pdf,
@@ -23,10 +23,10 @@ from app.reports.core.layout import (
     local_time,
     para,
     ruled_commands,
+    signature_block,
 )
 from app.reports.returns.after_event import head
 from app.reports.returns.sources import FineForm, RefundForm
-from app.services.checkout.checkouts import payment_label
 
 FINE_WIDTHS = [14 * mm, 60 * mm, 40 * mm]
 

@@ -25,13 +25,13 @@ from reportlab.platypus import Flowable, Spacer
 
 from app.errors import InputError
 from app.i18n import _
-from app.reports.checkout.labels import QUIET_MODULES, _canvas, _text, barcode_for
-from app.reports.checkout.requisition import event_dates
 from app.reports.core.fonts import register_cjk_font
+from app.reports.core.label_kit import QUIET_MODULES, barcode_for, draw_text, label_canvas
 from app.reports.core.layout import (
     build_pdf,
     chunk_ranges,
     count,
+    event_dates,
     field_table,
     form_header,
     grid_table,
@@ -104,19 +104,19 @@ def draw_seal_label(canvas: Canvas, seal: SealInfo, lines: Sequence[str], part: 
     pad, inner = 2.5 * mm, width - 5 * mm
     top = height - 2.5 * mm - 3 * mm
     title = " ".join(t for t in (_("Void slips sealed"), part) if t)
-    _text(canvas, title, pad, top, 8.5, inner * 0.6)
-    _text(canvas, seal.event_code, pad + inner * 0.6, top, 8.5, inner * 0.4, "right")
+    draw_text(canvas, title, pad, top, 8.5, inner * 0.6)
+    draw_text(canvas, seal.event_code, pad + inner * 0.6, top, 8.5, inner * 0.4, "right")
     bar_height, _room = _seal_layout(height)
     bars = barcode_for(seal.seal_no, width)
     bars.barHeight = bar_height
     bar_bottom = top - 1.5 * mm - bar_height
     bars.drawOn(canvas, (width - bars.width) / 2, bar_bottom)
     y = bar_bottom - 3.5 * mm
-    _text(canvas, seal.seal_no, pad, y, 9.5, inner, "center")
+    draw_text(canvas, seal.seal_no, pad, y, 9.5, inner, "center")
     y -= 4 * mm
     facts = _("{n} slips · {date} · sealed by {who}").format(
         n=seal.count, date=sealed_on(seal), who=seal.sealed_by)
-    _text(canvas, facts, pad, y, 7.5, inner, "center")
+    draw_text(canvas, facts, pad, y, 7.5, inner, "center")
     y -= 1.5 * mm
     canvas.setLineWidth(0.3)
     canvas.line(pad, y, width - pad, y)
@@ -137,7 +137,7 @@ def write_seal_label_pdf(seal: SealInfo, path: Path, width_mm: float = 60,
         raise InputError(_("A seal label must be at least 50 × 35 mm."))
     width, height = width_mm * mm, height_mm * mm
     pages = _seal_pages(seal, width, height)
-    canvas = _canvas(path, (width, height), f"{seal_label_title()} {seal.seal_no}")
+    canvas = label_canvas(path, (width, height), f"{seal_label_title()} {seal.seal_no}")
     for number, lines in enumerate(pages, start=1):
         part = f"{number}/{len(pages)}" if len(pages) > 1 else ""
         draw_seal_label(canvas, seal, lines, part, width, height)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from app.errors import Conflict, NotFound
 from app.i18n import _
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events.events import EventInfo, get_event
 from app.services.events.merchants import MerchantInfo, get_merchant
 from app.services.returns.archive import ArchiveBag, EventStatus, archive_bag, event_status

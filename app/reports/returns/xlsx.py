@@ -13,8 +13,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.i18n import _
-from app.reports.checkout.requisition import event_dates
-from app.reports.core.layout import form_header
+from app.reports.core.layout import event_dates, form_header
 from app.reports.core.xlsx import BOLD, header_row, title_lines
 from app.reports.returns.after_event import (
     audit_anchor,

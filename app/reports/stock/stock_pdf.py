@@ -11,7 +11,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.i18n import _
 from app.reports.core.layout import build_pdf, count, form_header, grid_table, para
-from app.services.stock.report import STATE_LABELS, SeriesStock, state_label
+from app.services.core.books import STATE_LABELS, state_label
+from app.services.stock.report import SeriesStock
 
 RANGE_WIDTHS = [20 * mm, 30 * mm, 30 * mm, 16 * mm, 20 * mm, 28 * mm, 36 * mm]
 TOTAL_WIDTHS = [40 * mm, 30 * mm, 30 * mm]

@@ -9,7 +9,8 @@ from app.db.models import AuditHead, AuditLog
 from app.domain.audit_chain import GENESIS, record_hash
 from app.errors import InputError
 from app.i18n import _
-from app.services.core.base import Actor, query
+from app.services.core.actor import Actor
+from app.services.core.base import query
 
 PAGE = 2000
 

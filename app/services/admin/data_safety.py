@@ -31,12 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import backup, integrity, restore
+from app.db import backup, integrity, location, restore
 from app.db.backup import BackupInfo
 from app.db.models import Setting, database
 from app.errors import AppError, Conflict, DatabaseError, InputError, PermissionDenied
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 
 __all__ = ["BackupInfo", "IntegrityReport", "RestoreResult", "backup_at_start", "backup_if_due",
            "backup_now", "check_integrity", "get_backup_keep", "list_backups", "network_warning",
@@ -73,7 +74,7 @@ _pending: restore.RestoreOutcome | None = None
 
 
 def _current_file() -> Path | None:
-    return backup.database_file(database.obj)
+    return location.database_file(database.obj)
 
 
 def _require_file() -> Path:
@@ -149,7 +150,7 @@ def check_integrity(actor: Actor) -> IntegrityReport:
         return IntegrityReport(True, (), _("The database passed the full integrity check."))
     text = _("The database has {n} problem(s); the first: {problem}").format(
         n=len(problems), problem=problems[0][:300])
-    hint = integrity.backup_hint(backup.newest_good_backup(path))
+    hint = backup.backup_hint(backup.newest_good_backup(path))
     return IntegrityReport(False, tuple(problems), text + " " + hint)
 
 
@@ -257,7 +258,7 @@ def restore_damaged(target: str | None, backup_file: str) -> RestoreResult:
         NotFound, DatabaseError: PostgreSQL, or the backup is missing, damaged or too new.
         Conflict: another window or program has the file open.
     """
-    db_path = backup.sqlite_path(target)
+    db_path = location.sqlite_path(target)
     if db_path is None:
         raise DatabaseError(_("Restoring a backup is for SQLite database files; a PostgreSQL "
                               "server is restored with the server's own tools."))

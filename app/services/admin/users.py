@@ -12,7 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.db.models import User, utcnow
 from app.errors import Conflict, InputError, NotFound, PermissionDenied
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service, set_audit_actor
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service, set_audit_actor
 from app.services.core.permissions import ROLES
 
 MAX_FAILURES = 5

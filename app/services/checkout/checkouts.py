@@ -19,11 +19,12 @@ from app.db.models import (
     utcnow,
 )
 from app.domain.money import Money
+from app.domain.payments import check_payment_method
 from app.errors import Conflict, InputError, NotFound
-from app.i18n import N_, _
+from app.i18n import _
 from app.services.checkout.plan import _require_estimate, next_free_after, pick_series
+from app.services.core.actor import Actor
 from app.services.core.base import (
-    Actor,
     audit,
     concurrent_change,
     current_actor,
@@ -33,14 +34,6 @@ from app.services.core.base import (
 )
 from app.services.core.books import BookInfo, book_info, describe_ranges, locate_book
 from app.services.events.events import event_row, is_archived
-
-PAYMENT_METHODS = {"cash": N_("Cash"), "wechat": N_("WeChat Pay"), "alipay": N_("Alipay"),
-                   "card": N_("Bank card"), "transfer": N_("Bank transfer")}
-
-
-def payment_label(method: str) -> str:
-    """Translated name of a payment method."""
-    return _(PAYMENT_METHODS.get(method, method))
 
 
 @dataclass(frozen=True)
@@ -95,13 +88,6 @@ def _signed_at(value: object) -> dt.datetime:
     return value
 
 
-def _check_payment(method: str) -> str:
-    if method not in PAYMENT_METHODS:
-        raise InputError(_("Choose a payment method: cash, WeChat Pay, Alipay, bank card or "
-                           "bank transfer."))
-    return method
-
-
 def _receipt_no(event: Event, typed: str) -> str:
     receipt = require_text(typed, _("Receipt number"), 40, allow_empty=True)
     if receipt:
@@ -134,7 +120,7 @@ def _issue(event: Event, merchant_id: str, book_ids: list[str], signed_by: str,
     _refuse_after_return(event, merchant_id)
     signer = require_text(signed_by, _("Signed by"), 50)
     signed = _signed_at(signed_at)
-    method = _check_payment(payment_method)
+    method = check_payment_method(payment_method)
     receipt = _receipt_no(event, receipt_no)
     deposit = Money(event.deposit_per_book_fen) * len(book_ids)
     checkout = Checkout.create(

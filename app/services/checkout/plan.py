@@ -11,7 +11,8 @@ from app.domain.money import Money
 from app.domain.planning import FreeBook, NotEnoughStock, assign, books_needed
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
-from app.services.core.base import Actor, audit, concurrent_change, query, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, concurrent_change, query, service
 from app.services.core.books import describe_ranges
 from app.services.events.events import event_row, refuse_if_archived
 

@@ -26,19 +26,11 @@ from app.db.models import AuditHead, AuditLog, database, utcnow
 from app.domain.audit_chain import record_hash
 from app.errors import AppError, Conflict, PermissionDenied
 from app.i18n import _
+from app.services.core.actor import Actor
+from app.services.core.permissions import authorize
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who calls a service."""
-
-    username: str
-    """Login name, written into every audit record."""
-    role: str = "admin"
-    """Role name; the permission table (issue 3) decides from it."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +125,6 @@ def _authorize(actor: Actor, name: str) -> Actor:
     Raises:
         PermissionDenied: unknown or disabled user, or a role the permission table refuses.
     """
-    from app.services.core.permissions import authorize
-
     if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in actor.username):
         # no user is called that (and the database could not even be asked)
         raise PermissionDenied(_("User '{name}' is unknown or disabled.").format(

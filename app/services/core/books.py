@@ -14,8 +14,21 @@ from app.domain.numbers import (
     normalize_text,
 )
 from app.errors import InputError, NotFound
-from app.i18n import _
-from app.services.core.base import Actor, query
+from app.i18n import N_, _
+from app.services.core.actor import Actor
+from app.services.core.base import query
+
+STATE_LABELS = {  # a book's state (R1, R2); slips have their own (domain.returns)
+    "in_stock": N_("In stock"),
+    "planned": N_("Planned"),
+    "issued": N_("Issued"),
+}
+
+
+def state_label(state: str) -> str:
+    """The translated name of a book state."""
+    return _(STATE_LABELS.get(state, state))
+
 
 _DIGITS = re.compile(r"[0-9]+")
 _DASHES = re.compile(r"\s*[-–—~〜～‐−]\s*")

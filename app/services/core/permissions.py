@@ -10,7 +10,7 @@ from __future__ import annotations
 from app.db.models import User
 from app.errors import PermissionDenied
 from app.i18n import N_, _
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 CLERK, MANAGER, FINANCE, ADMIN = "clerk", "manager", "finance", "admin"
 ROLES = {CLERK: N_("Order clerk"), MANAGER: N_("Category manager"), FINANCE: N_("Finance"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from app.db import connection
+from app.db import connection, location
 from app.db.models import database
 
 
@@ -31,7 +31,7 @@ class SessionInfo:
 
 def default_location() -> str:
     """The default SQLite file under the user's data folder."""
-    return str(connection.default_db_path())
+    return str(location.default_db_path())
 
 
 def _label(url: str) -> tuple[str, bool]:
@@ -52,7 +52,7 @@ def open_session(target: str | None = None) -> SessionInfo:
         DatabaseError: it cannot be opened, is damaged or from a newer release.
     """
     connection.close_database()
-    url = connection.to_url(target)
+    url = location.to_url(target)
     connection.open_database(url)
     label, is_file = _label(url)
     return SessionInfo(url, label, is_file)

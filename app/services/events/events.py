@@ -21,8 +21,9 @@ from app.db.models import (
 from app.domain.money import Money
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import N_, _
-from app.services.admin.settings import _policy_amount, read_settings
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
+from app.services.core.policy import policy_amount, read_settings
 
 KINDS = {"expo": N_("Home expo (装大)"), "special": N_("Brand special (专场)"),
          "store": N_("Store event (卖场)")}
@@ -174,9 +175,9 @@ def create_event(actor: Actor, code: str, name: str, kind: str, start_date: obje
     """
     values = _clean_event(code, name, kind, venue, start_date, end_date, managers or [])
     settings = read_settings()
-    deposit = settings.deposit_per_book if deposit_per_book is None else _policy_amount(
+    deposit = settings.deposit_per_book if deposit_per_book is None else policy_amount(
         deposit_per_book, _("Deposit"))
-    fine = settings.fine_per_slip if fine_per_slip is None else _policy_amount(
+    fine = settings.fine_per_slip if fine_per_slip is None else policy_amount(
         fine_per_slip, _("Fine"))
     if Event.select().where(Event.code == values["code"]).exists():
         raise Conflict(_("Event {code} already exists.").format(code=values["code"]))
@@ -205,9 +206,9 @@ def update_event(actor: Actor, event_id: str, code: str, name: str, kind: str,
     values = _clean_event(code, name, kind, venue, start_date, end_date, managers or [])
     if Event.select().where((Event.code == values["code"]) & (Event.id != row.id)).exists():
         raise Conflict(_("Event {code} already exists.").format(code=values["code"]))
-    deposit = before.deposit_per_book if deposit_per_book is None else _policy_amount(
+    deposit = before.deposit_per_book if deposit_per_book is None else policy_amount(
         deposit_per_book, _("Deposit"))
-    fine = before.fine_per_slip if fine_per_slip is None else _policy_amount(
+    fine = before.fine_per_slip if fine_per_slip is None else policy_amount(
         fine_per_slip, _("Fine"))
     issued = Book.select().where((Book.event == row) & (Book.state == "issued")).exists()
     if issued and deposit != before.deposit_per_book:

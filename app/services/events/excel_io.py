@@ -28,7 +28,8 @@ from peewee import fn
 from app.db.models import Estimate, Event, Merchant
 from app.errors import AppError, ImportRejected, InputError
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import MAX_ESTIMATE, get_event, list_estimates, parse_estimate
 from app.services.events.merchants import (
     FIELDS,

@@ -10,7 +10,8 @@ from app.db.models import Merchant
 from app.domain.money import parse_rate_percent
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 
 PHONE_RE = re.compile(r"^\+?[0-9()\- ]{3,30}(?:\s*(?:转|ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
 FIELDS = ("brand", "company", "category", "category_manager", "contact", "phone",

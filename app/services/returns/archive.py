@@ -10,7 +10,8 @@ from app.db.models import Book, Checkout, Event, EventArchive, Merchant, Merchan
 from app.domain.returns import ARCHIVED, CLOSED, EVENT_STATE_LABELS, Counts, event_state
 from app.errors import Conflict
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 from app.services.core.books import describe_ranges
 from app.services.events.events import event_row, is_archived
 from app.services.returns.deposits import awaiting_close_out

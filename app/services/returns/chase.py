@@ -20,7 +20,8 @@ from app.domain.numbers import format_ranges, ranges_from_numbers
 from app.domain.returns import CLOSED, MISSING, RECOVERED_STATES, WRITTEN_OFF
 from app.errors import Conflict, InputError
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import event_row, is_archived, parse_date
 from app.services.returns.entry import (
     _short,

@@ -19,11 +19,12 @@ from app.db.models import (
     utcnow,
 )
 from app.domain.money import Money
+from app.domain.payments import check_payment_method, payment_label
 from app.domain.returns import CLOSED, MISSING, close_out
 from app.errors import Conflict
 from app.i18n import _
-from app.services.checkout.checkouts import _check_payment, payment_label
-from app.services.core.base import Actor, audit, concurrent_change, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, concurrent_change, query, require_text, service
 from app.services.events.events import event_row, is_archived, refuse_if_archived
 from app.services.returns.entry import merchant_row
 
@@ -197,7 +198,7 @@ def close_out_deposit(actor: Actor, event_id: str, merchant_id: str, payment_met
     if status.blocker:
         raise Conflict(_("The deposit of {brand} is held: {why}.").format(
             brand=merchant.brand, why=status.blocker))
-    method = _check_payment(payment_method)
+    method = check_payment_method(payment_method)
     receiver = require_text(received_by, _("Received by"), 50,
                             allow_empty=status.refund.fen == 0)
     receipt = _receipt(event, require_text(receipt_no, _("Receipt number"), 40,

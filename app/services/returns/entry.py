@@ -47,8 +47,8 @@ from app.domain.returns import (
 )
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
+from app.services.core.actor import Actor
 from app.services.core.base import (
-    Actor,
     audit,
     concurrent_change,
     current_actor,

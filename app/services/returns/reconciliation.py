@@ -9,7 +9,8 @@ from peewee import fn
 
 from app.db.models import AuditHead, Book, Event, Merchant, MerchantReturn, Slip
 from app.domain.returns import ZERO, Counts, counts_from_states
-from app.services.core.base import Actor, query
+from app.services.core.actor import Actor
+from app.services.core.base import query
 from app.services.events.events import event_row
 
 

@@ -11,7 +11,8 @@ from app.domain.numbers import NumberRange, format_ranges, ranges_from_numbers
 from app.domain.returns import CLOSED, VOID
 from app.errors import Conflict, NotFound
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import event_row
 from app.services.returns.entry import (
     _short,

@@ -12,7 +12,8 @@ from app.domain.numbers import SeriesFormat, normalize_text, parse_number
 from app.domain.returns import USED
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
-from app.services.core.base import Actor, audit, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import is_archived
 from app.services.returns.entry import fmt_of, series_longest_prefix_first, state_label
 

@@ -9,7 +9,8 @@ from app.db.models import Book, IssueReversal, StockBatch, utcnow
 from app.domain.numbers import NumberRange, SeriesFormat
 from app.errors import Conflict, NotFound
 from app.i18n import _
-from app.services.core.base import Actor, audit, current_actor, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, current_actor, query, require_text, service
 from app.services.stock.registration import _series_row
 
 

@@ -17,7 +17,8 @@ from app.domain.numbers import (
 )
 from app.errors import Conflict, InputError, NotFound
 from app.i18n import _
-from app.services.core.base import Actor, audit, current_actor, query, require_text, service
+from app.services.core.actor import Actor
+from app.services.core.base import audit, current_actor, query, require_text, service
 
 MAX_BOOK_SIZE = 1000
 MAX_SLIPS_PER_REGISTRATION = 1_000_000  # a large printing batch; more is a typo

@@ -7,20 +7,10 @@ from dataclasses import dataclass, field
 from app.db.models import Book, Event, Merchant, Series, StockBatch
 from app.domain.numbers import NumberRange, SeriesFormat
 from app.errors import NotFound
-from app.i18n import N_, _
-from app.services.core.base import Actor, query
+from app.i18n import _
+from app.services.core.actor import Actor
+from app.services.core.base import query
 from app.services.stock.registration import SeriesInfo, _info, live_batches
-
-STATE_LABELS = {
-    "in_stock": N_("In stock"),
-    "planned": N_("Planned"),
-    "issued": N_("Issued"),
-}
-
-
-def state_label(state: str) -> str:
-    """The translated name of a book state."""
-    return _(STATE_LABELS.get(state, state))
 
 
 @dataclass(frozen=True)

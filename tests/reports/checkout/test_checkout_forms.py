@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from app import i18n
+from app.domain.payments import payment_label
 from app.reports.registry import write_report
-from app.services.checkout.checkouts import payment_label, reverse_issue
+from app.services.checkout.checkouts import reverse_issue
 from tests.reports.pdfcheck import page_sizes_mm, page_texts, pdf_fonts, squeeze
 
 

@@ -12,7 +12,7 @@ import pytest
 from app.reports.registry import write_report
 from app.services.admin import settings
 from app.services.checkout import plan
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.stock import registration as stock
 from tests.reports.pdfcheck import page_sizes_mm, page_texts, pdf_fonts

@@ -13,7 +13,8 @@ from app.services.admin import settings
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
 from app.services.core import base, books
-from app.services.core.base import REGISTRY, Actor
+from app.services.core.actor import Actor
+from app.services.core.base import REGISTRY
 from app.services.events import events, merchants
 from app.services.stock import batches as stock_batches
 from app.services.stock import registration as stock

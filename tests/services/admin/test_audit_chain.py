@@ -18,7 +18,7 @@ from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
 from app.services.core import base as base_module
 from app.services.core import books
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.core.permissions import CLERK, FINANCE
 from app.services.events import events, merchants
 from app.services.stock import registration as stock

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from app.db import backup, connection, integrity, migrations
+from app.db import backup, connection, integrity, location, migrations
 from app.db.models import AuditLog, database
 from app.errors import Conflict, DatabaseDamaged, DatabaseError, InputError, PermissionDenied
 from app.services.admin import audit, data_safety, users
-from app.services.core.base import REGISTRY, Actor
+from app.services.core.actor import Actor
+from app.services.core.base import REGISTRY
 from app.services.stock import registration as stock
 from tests.conftest import TEST_PASSWORD, add_user
 from tests.services.conftest import row_counts
@@ -32,7 +33,7 @@ def dbfile(db, backend) -> Path:
     """The SQLite file of the test database (backups are for SQLite files)."""
     if backend != "sqlite":
         pytest.skip("file backups are for SQLite; PostgreSQL uses pg_dump")
-    path = backup.database_file(database.obj)
+    path = location.database_file(database.obj)
     assert path is not None
     return path
 
@@ -183,7 +184,7 @@ def version_2(monkeypatch):
     seen: list[list[str]] = []
 
     def step(db):
-        path = backup.database_file(db)
+        path = location.database_file(db)
         seen.append([b.reason for b in backup.list_backups(path)])
         db.execute_sql("CREATE TABLE added_in_v2 (x INTEGER)")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app import i18n
-from app.db import backup, connection, integrity
+from app.db import connection, integrity, location
 from app.db.models import database
 from app.errors import DatabaseDamaged
 from app.services.admin import data_safety
@@ -30,7 +30,7 @@ def dbfile(db, backend, actor) -> Path:
         pytest.skip("file integrity is SQLite's; PostgreSQL keeps its own storage")
     s = stock.create_series(actor, "BJ", 7, 50)
     stock.register_next_books(actor, s.id, 400)
-    return backup.database_file(database.obj)
+    return location.database_file(database.obj)
 
 
 def test_quick_check_catches_a_damaged_page_and_open_names_the_newest_good_backup(

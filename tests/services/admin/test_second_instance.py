@@ -30,7 +30,7 @@ import json, random, sys, time
 from app.db import connection
 from app.errors import AppError
 from app.services.stock import registration as stock
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 
 path, series_id, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
 connection.open_database(path)

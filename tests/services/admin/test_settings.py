@@ -9,6 +9,7 @@ import pytest
 from app.domain.money import Money
 from app.errors import InputError
 from app.services.admin import settings
+from app.services.core.policy import Settings
 from tests.services.conftest import audit_rows, last_seq
 
 
@@ -47,4 +48,4 @@ def test_bad_settings_are_refused(db, actor, kwargs):
     with pytest.raises(InputError):
         settings.update_settings(actor, **{"deposit_per_book": "250", "fine_per_slip": "50",
                                            **kwargs})
-    assert settings.get_settings(actor) == settings.Settings("", Money.yuan(200), Money.yuan(100))
+    assert settings.get_settings(actor) == Settings("", Money.yuan(200), Money.yuan(100))

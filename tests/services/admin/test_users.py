@@ -12,7 +12,7 @@ from app.db import models
 from app.db.models import AuditLog, User, utcnow
 from app.errors import Conflict, InputError, PermissionDenied
 from app.services.admin import users
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.core.permissions import ADMIN, CLERK, FINANCE, MANAGER
 from tests.conftest import ADMIN as TESTER
 from tests.conftest import TEST_PASSWORD, add_user

@@ -8,6 +8,7 @@ import pytest
 
 from app.db.models import Book, Checkout, DepositEntry, IssueReversal
 from app.domain.money import Money
+from app.domain.payments import payment_label
 from app.domain.planning import FreeBook
 from app.errors import Conflict, InputError, NotFound
 from app.services.checkout import checkouts as checkout
@@ -247,4 +248,4 @@ def test_checkout_lookups_refuse_unknown_ids(planned, actor):
     with pytest.raises(NotFound):
         checkout.list_checkouts(actor, planned.event_id, "0" * 32)
     assert checkout.list_checkouts(actor, planned.event_id) == []
-    assert checkout.payment_label("wechat") == "WeChat Pay"
+    assert payment_label("wechat") == "WeChat Pay"

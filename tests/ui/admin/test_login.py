@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from app.services.admin import users
 from app.services.core import session
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from tests.conftest import TEST_PASSWORD
 from tests.ui.helpers import drive, press_ok
 from ui import main as ui_main

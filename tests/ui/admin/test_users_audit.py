@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QInputDialog
 from app.db.models import database
 from app.services.admin import audit, users
 from app.services.core import session
-from app.services.core.base import Actor
+from app.services.core.actor import Actor
 from app.services.core.permissions import role_label
 from app.services.events import merchants
 from tests.conftest import TEST_PASSWORD, add_user
