@@ -187,12 +187,12 @@ def cmd_checkouts(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from app.services.events import events, excel_io
+    from app.services.events import events, excel_template
 
     connection.open_database(args.db)
     actor = _actor(args)
     event_id = events.find_event(actor, args.event).id if args.event else None
-    _print(_("Written: {path}").format(path=excel_io.export_template(actor, Path(args.output),
+    _print(_("Written: {path}").format(path=excel_template.export_template(actor, Path(args.output),
                                                                         event_id)))
     return 0
 

@@ -31,7 +31,7 @@ from app.services.checkout import plan
 from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.returns import entry as returns
-from app.services.returns import reconciliation
+from app.services.returns import reconciliation, slips
 from app.services.stock import registration as stock
 
 ACTOR = Actor("bench", "admin")
@@ -92,7 +92,7 @@ def prepare(path: Path, n_merchants: int, books: int) -> tuple[str, list[tuple[s
     out = []
     for m in ids:
         checkout.checkout_merchant(ACTOR, event.id, m, "签收人", "cash")
-        firsts = [b.first_no for b in returns.issued_books(event.id, m)]
+        firsts = [b.first_no for b in slips.issued_books(event.id, m)]
         out.append((m, firsts))
     return event.id, out
 

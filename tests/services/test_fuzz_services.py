@@ -30,7 +30,7 @@ from app.domain.money import Money
 from app.errors import AppError
 from app.services.admin import audit, users
 from app.services.core.permissions import ROLES
-from app.services.events import excel_io
+from app.services.events import excel_template
 from tests.conftest import ADMIN as TESTER
 from tests.conftest import TEST_PASSWORD
 from tests.services.test_roles import SERVICES, World, plausible_args, seed_world
@@ -283,7 +283,7 @@ def test_rule_every_service_answers_any_input_with_success_or_an_app_error(db, t
         database.obj.execute_sql("SET synchronous_commit TO off")
     w = seed_world(tmp_path)
     User.update(password_hash=cheap.hash(TEST_PASSWORD)).execute()
-    excel_io.export_template(TESTER, tmp_path / "template.xlsx", w.event_id)
+    excel_template.export_template(TESTER, tmp_path / "template.xlsx", w.event_id)
     params = [p for p in inspect.signature(SERVICES[name].func).parameters.values()
               if p.name != "actor" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     known = re.compile(KNOWN.get(name, r"(?!)"))

@@ -29,17 +29,15 @@ from ui.common.context import make_context  # noqa: E402
 from ui.common.settings import UiSettings  # noqa: E402
 from ui.events.events_view import EventsView  # noqa: E402
 from ui.main import install_qt_translator  # noqa: E402
-from ui.returns.after_event_dialogs import (  # noqa: E402
-    ArchiveDialog,
-    AssignChaseDialog,
-    CloseOutDialog,
-    RecoverDialog,
-    ReverseWriteOffDialog,
-    SealDialog,
-    WriteOffDialog,
-)
+from ui.returns.after_event_dialogs import ArchiveDialog, CloseOutDialog, SealDialog  # noqa: E402
 from ui.returns.after_event_panels import ReconciliationWindow  # noqa: E402
 from ui.returns.after_event_view import AfterEventView  # noqa: E402
+from ui.returns.chase_dialogs import (  # noqa: E402
+    AssignChaseDialog,
+    RecoverDialog,
+    ReverseWriteOffDialog,
+    WriteOffDialog,
+)
 
 SIZE = (1180, 720)
 

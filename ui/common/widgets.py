@@ -266,3 +266,16 @@ def money_text(amount: object) -> str:
     """An amount for an input field: '200.00' (no currency sign, no separators)."""
     text = format_money(amount)  # type: ignore[arg-type]
     return text.replace("¥", "").replace(",", "")
+
+
+BIG_POINT_SIZE_STEP = 2
+
+
+def big_label(text: str = "") -> QLabel:
+    """A bold, slightly larger value (the amount that matters)."""
+    label = value_label(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSize(font.pointSize() + BIG_POINT_SIZE_STEP)
+    label.setFont(font)
+    return label

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import N_, _
-from app.services.events import events, excel_io, merchants
+from app.services.events import events, excel_template, merchants
 from app.services.events.events import EstimateInfo, EventInfo, kind_label
 from app.services.returns import archive
 from ui.common.area import AreaView
@@ -350,7 +350,7 @@ class EventsView(AreaView):
         path = path if path.lower().endswith(".xlsx") else path + ".xlsx"
         self.ctx.settings.last_folder = str(Path(path).parent)
         self.ctx.ops.run_in_background(
-            self, _("Writing the template…"), excel_io.export_template, path, event_id=event.id,
-            writes=False, on_success=lambda _r: QMessageBox.information(
+            self, _("Writing the template…"), excel_template.export_template, path,
+            event_id=event.id, writes=False, on_success=lambda _r: QMessageBox.information(
                 self, _("Done"), _("The template was saved to {path}.").format(path=path)))
 

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from app.i18n import N_, _
-from app.services.events import excel_io, merchants
+from app.services.events import excel_io, excel_template, merchants
 from app.services.events.merchants import MerchantInfo
 from ui.common.area import AreaView
 from ui.common.context import UiContext
@@ -118,7 +118,7 @@ class MerchantsView(AreaView):
         path = path if path.lower().endswith(".xlsx") else path + ".xlsx"
         self.ctx.settings.last_folder = str(Path(path).parent)
         self.ctx.ops.run_in_background(
-            self, _("Writing the template…"), excel_io.export_template, path, writes=False,
+            self, _("Writing the template…"), excel_template.export_template, path, writes=False,
             on_success=lambda _r: QMessageBox.information(
                 self, _("Done"), _("The template was saved to {path}.").format(path=path)))
 
@@ -133,9 +133,4 @@ class MerchantsView(AreaView):
                                        on_success=self._imported)
 
     def _imported(self, summary: Any) -> None:
-        QMessageBox.information(self, _("Import finished"), _(
-            "Merchants added: {created}, changed: {updated}, unchanged: {unchanged}.\n"
-            "Estimates set: {set}, unchanged: {same}, left blank: {skipped}.").format(
-            created=summary.merchants_created, updated=summary.merchants_updated,
-            unchanged=summary.merchants_unchanged, set=summary.estimates_set,
-            same=summary.estimates_unchanged, skipped=summary.estimates_skipped))
+        QMessageBox.information(self, _("Import finished"), summary.describe())

@@ -16,9 +16,9 @@ from app.i18n import N_, _
 from app.services.returns.archive import BagLine
 from app.services.returns.chase import ChaseItem
 from app.services.returns.deposits import DepositStatus
-from app.services.returns.entry import state_label
 from app.services.returns.reconciliation import Reconciliation, ReconLine
 from app.services.returns.seals import SealInfo
+from app.services.returns.slips import state_label
 from ui.common.table_model import RecordTableModel
 
 Index = QModelIndex | QPersistentModelIndex

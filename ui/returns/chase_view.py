@@ -25,15 +25,15 @@ from ui.common.context import UiContext
 from ui.common.ops import show_error
 from ui.common.report_actions import show_report
 from ui.common.widgets import IdComboBox, RecordTable, button, button_row, confirm, info_label
-from ui.returns.after_event_dialogs import (
+from ui.returns.after_event_models import ChaseTableModel
+from ui.returns.after_event_panels import EventPanel, show_fine_notice
+from ui.returns.chase_dialogs import (
     AssignChaseDialog,
     RecoverDialog,
     ReverseWriteOffDialog,
     SlipChoiceDialog,
     WriteOffDialog,
 )
-from ui.returns.after_event_models import ChaseTableModel
-from ui.returns.after_event_panels import EventPanel, show_fine_notice
 
 MISSING, WRITTEN_OFF = "missing", "written_off"
 ALL_MANAGERS = ""

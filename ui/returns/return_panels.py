@@ -4,6 +4,7 @@ books, and the list of the merchant's return steps (newest first, undone ones st
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import IntEnum
 from typing import Any
 
@@ -11,10 +12,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
-from app.domain.returns import MISSING, NOT_ENTERED, UNUSED, USED, VOID, WRITTEN_OFF, Counts
+from app.domain.returns import MISSING, NOT_ENTERED, OPEN, UNUSED, USED, VOID, WRITTEN_OFF, Counts
 from app.i18n import N_, _
 from app.services.core.books import BookInfo
-from app.services.returns.entry import StepInfo, state_label
+from app.services.returns.entry import BookReturn, StepInfo
+from app.services.returns.slips import state_label
 from ui.common.table_model import Index, RecordTableModel
 from ui.returns.slip_grid import swatch
 
@@ -149,3 +151,47 @@ class MerchantPanel(QWidget):
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)
+
+
+def already_entered_text(book: BookReturn, text: str) -> str:
+    """Why a scanned label or slip of `book` is flagged: it is entered already ('' if not)."""
+    number = tail_number(text)
+    if "-" not in text and book.first_no <= number < book.first_no + len(book.states):
+        state = book.states[number - book.first_no]
+        if state != NOT_ENTERED:
+            return _("{number} is already entered ({state}).").format(
+                number=text, state=state_label(state))
+        return ""
+    return all_entered_text(book) if not book.counts.not_entered else ""
+
+
+def all_entered_text(book: BookReturn) -> str:
+    """The warning for a book whose every slip is entered."""
+    return _("All {n} slips of this book are already entered.").format(n=book.counts.issued)
+
+
+def opened_text(book: BookReturn) -> str:
+    """The line saying which book is open."""
+    return _("Book {code} of {brand} is open.").format(code=book.book.code, brand=book.brand)
+
+
+def switched_text(book: BookReturn) -> str:
+    """The line announcing that a scan switched to another merchant."""
+    return _("Now checking {brand} (another merchant): book {code}.").format(
+        brand=book.brand, code=book.book.code)
+
+
+def tail_number(text: str) -> int:
+    """The number at the end of a full slip number (``BJ0000017`` → 17; 0 if none)."""
+    digits = re.search(r"[0-9]+$", text)
+    return int(digits.group()) if digits else 0
+
+
+def status_text(book: BookReturn) -> str:
+    """Where the merchant's return stands."""
+    if book.return_state != OPEN:
+        return _("Return closed. Missing slips are on the chase list.")
+    left = book.merchant_counts.not_entered
+    if left:
+        return _("Return open: {n} slips not entered yet.").format(n=left)
+    return _("Every slip is entered: the return can be closed (F10).")

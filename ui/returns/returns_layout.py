@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.returns import MISSING, UNUSED, USED, VOID
 from app.i18n import _
-from app.services.returns.entry import state_label
+from app.services.returns.slips import state_label
 from ui.common.area import AreaView
 from ui.common.context import UiContext
 from ui.common.pickers import EventComboBox

@@ -33,15 +33,24 @@ import re
 from PySide6.QtWidgets import QWidget
 
 from app.domain.numbers import format_ranges
-from app.domain.returns import NOT_ENTERED, OPEN, USED
+from app.domain.returns import OPEN, USED
 from app.i18n import _
 from app.services.core import books
 from app.services.returns import entry as returns
 from app.services.returns import slip_details
-from app.services.returns.entry import BookReturn, state_label
+from app.services.returns.entry import BookReturn
+from app.services.returns.slips import state_label
 from ui.common.context import UiContext
 from ui.common.widgets import confirm
-from ui.returns.return_panels import counts_equation
+from ui.returns.return_panels import (
+    all_entered_text,
+    already_entered_text,
+    counts_equation,
+    opened_text,
+    status_text,
+    switched_text,
+    tail_number,
+)
 from ui.returns.returns_layout import ReturnsLayout
 from ui.returns.scan_input import BookFrame, Scan, ScanKind, attempt, read_scan
 from ui.returns.slip_details_dialog import SlipDetailsDialog
@@ -163,7 +172,7 @@ class ReturnsView(ReturnsLayout):
         """The open book's own label scanned again (flagged when it is entered already)."""
         book = self._book
         if book is not None and not book.counts.not_entered:
-            self.warn(_all_entered(book) + " " + _opened(book))
+            self.warn(all_entered_text(book) + " " + opened_text(book))
         else:
             self.good(_("Book {code} is open.").format(code=text))
 
@@ -197,19 +206,19 @@ class ReturnsView(ReturnsLayout):
         self._show(book)
         frame = self._frame()
         assert frame is not None
-        if "-" not in text and frame.first_no <= _tail_number(text) <= frame.last_no:
-            self.grid.choose(_tail_number(text))
+        if "-" not in text and frame.first_no <= tail_number(text) <= frame.last_no:
+            self.grid.choose(tail_number(text))
         self._announce(book, text, current, scanned)
 
     def _announce(self, book: BookReturn, text: str, current: BookReturn | None,
                   scanned: bool) -> None:
         """Say which book opened; a scan of what is entered already is flagged (amber, beep)."""
         switched = current is not None and current.merchant_id != book.merchant_id
-        already = _already_entered(book, text) if scanned else ""
+        already = already_entered_text(book, text) if scanned else ""
         if already:
-            self.warn(already + " " + (_switched(book) if switched else _opened(book)))
+            self.warn(already + " " + (switched_text(book) if switched else opened_text(book)))
         elif switched:
-            self.good(_switched(book), "warn")
+            self.good(switched_text(book), "warn")
         elif "-" not in text and current is not None:
             self.good(_("{number} is in book {code}, which is open now. Scan the slip again "
                         "to mark it.").format(number=text, code=book.book.code), "info")
@@ -290,7 +299,7 @@ class ReturnsView(ReturnsLayout):
             return
         first = re.split(r"[,–-]", step.numbers)[0].strip()
         frame = self._frame()
-        if frame is not None and not frame.first_no <= _tail_number(first) <= frame.last_no:
+        if frame is not None and not frame.first_no <= tail_number(first) <= frame.last_no:
             found = attempt(self.ctx.ops, self, returns.open_book, book.event_id, first)
             if found.value is not None:
                 self._show(found.value)
@@ -362,44 +371,3 @@ class ReturnsView(ReturnsLayout):
         self.grid.choose(scan.ranges[0].first)
         self.scan.clear()
         return True
-
-
-def _already_entered(book: BookReturn, text: str) -> str:
-    """Why a scanned label or slip of `book` is flagged: it is entered already ('' if not)."""
-    number = _tail_number(text)
-    if "-" not in text and book.first_no <= number < book.first_no + len(book.states):
-        state = book.states[number - book.first_no]
-        if state != NOT_ENTERED:
-            return _("{number} is already entered ({state}).").format(
-                number=text, state=state_label(state))
-        return ""
-    return _all_entered(book) if not book.counts.not_entered else ""
-
-
-def _all_entered(book: BookReturn) -> str:
-    return _("All {n} slips of this book are already entered.").format(n=book.counts.issued)
-
-
-def _opened(book: BookReturn) -> str:
-    return _("Book {code} of {brand} is open.").format(code=book.book.code, brand=book.brand)
-
-
-def _switched(book: BookReturn) -> str:
-    return _("Now checking {brand} (another merchant): book {code}.").format(
-        brand=book.brand, code=book.book.code)
-
-
-def _tail_number(text: str) -> int:
-    """The number at the end of a full slip number (``BJ0000017`` → 17; 0 if none)."""
-    digits = re.search(r"[0-9]+$", text)
-    return int(digits.group()) if digits else 0
-
-
-def status_text(book: BookReturn) -> str:
-    """Where the merchant's return stands."""
-    if book.return_state != OPEN:
-        return _("Return closed. Missing slips are on the chase list.")
-    left = book.merchant_counts.not_entered
-    if left:
-        return _("Return open: {n} slips not entered yet.").format(n=left)
-    return _("Every slip is entered: the return can be closed (F10).")

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.numbers import SeriesFormat
 from app.domain.returns import MISSING, NOT_ENTERED, UNUSED, USED, VOID, WRITTEN_OFF, Counts
-from app.services.returns.entry import state_label
+from app.services.returns.slips import state_label
 
 COLUMNS = 10
 STATE_ROLE = Qt.ItemDataRole.UserRole

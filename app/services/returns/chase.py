@@ -23,13 +23,13 @@ from app.i18n import _
 from app.services.core.actor import Actor
 from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import event_row, is_archived, parse_date
-from app.services.returns.entry import (
-    _short,
+from app.services.returns.slips import (
     entered_slips,
     fmt_of,
     merchant_row,
     resolve_numbers,
     return_row,
+    short,
     state_label,
 )
 
@@ -76,7 +76,7 @@ def _slips_in_state(event: Event, merchant: Merchant, text: str, states: tuple[s
     wrong = [rows[n] for n in numbers if rows[n].state not in states]
     if wrong:
         raise Conflict(_("{numbers} cannot be {verb}: {first} is {state}.").format(
-            numbers=_short((r.number for r in wrong), fmt), verb=verb,
+            numbers=short((r.number for r in wrong), fmt), verb=verb,
             first=fmt.format(wrong[0].number), state=state_label(wrong[0].state)))
     return series, [rows[n] for n in numbers]
 

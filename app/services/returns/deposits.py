@@ -26,7 +26,7 @@ from app.i18n import _
 from app.services.core.actor import Actor
 from app.services.core.base import audit, concurrent_change, query, require_text, service
 from app.services.events.events import event_row, is_archived, refuse_if_archived
-from app.services.returns.entry import merchant_row
+from app.services.returns.slips import merchant_row
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from app.i18n import _
 from app.services.core.actor import Actor
 from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import event_row
-from app.services.returns.entry import (
-    _short,
+from app.services.returns.slips import (
     entered_slips,
     fmt_of,
     numbers_text,
     parse_slip_numbers,
     series_longest_prefix_first,
     series_of_text,
+    short,
     state_label,
 )
 
@@ -127,17 +127,17 @@ def _typed(event: Event, numbers: str) -> list[Slip]:
 def _numbers_of_event(event: Event, numbers: str) -> tuple[Series, list[int]]:
     """Typed numbers that must lie in books issued for this event (any merchant)."""
     from app.db.models import Book
-    from app.services.returns.entry import _books_covering
+    from app.services.returns.slips import books_covering
 
     held = {b for (b,) in Book.select(Book.series).where(Book.event == event).distinct()
             .tuples()}
     series = series_of_text(numbers, [s for s in series_longest_prefix_first() if s.id in held])
     wanted = parse_slip_numbers(numbers, series)
-    books = _books_covering(series, wanted)
+    books = books_covering(series, wanted)
     foreign = [n for n in wanted if n not in books or books[n].event_id != event.id]
     if foreign:
         raise Conflict(_("{numbers}: not issued for {code}.").format(
-            numbers=_short(foreign, fmt_of(series)), code=event.code))
+            numbers=short(foreign, fmt_of(series)), code=event.code))
     return series, wanted
 
 

@@ -15,7 +15,7 @@ from app.i18n import _
 from app.services.core.actor import Actor
 from app.services.core.base import audit, query, require_text, service
 from app.services.events.events import is_archived
-from app.services.returns.entry import fmt_of, series_longest_prefix_first, state_label
+from app.services.returns.slips import fmt_of, series_longest_prefix_first, state_label
 
 _PHONE = re.compile(r"^[0-9+\-() ]{3,40}$")
 

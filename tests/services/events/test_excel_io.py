@@ -14,7 +14,8 @@ from app.db.models import ALL_MODELS, AuditLog, Estimate, Event, Merchant
 from app.demo import load_demo
 from app.errors import AppError, ImportRejected, InputError, NotFound
 from app.services.events import excel_io, merchants
-from app.services.events.excel_io import export_template, import_workbook
+from app.services.events.excel_io import import_workbook
+from app.services.events.excel_template import export_template
 
 M_ZH = ["品牌", "公司", "品类", "类目经理", "联系人", "电话", "佣金比例%"]
 M_EN = ["Brand", "Company", "Category", "Category manager", "Contact", "Phone", "Commission %"]

@@ -160,12 +160,12 @@ def test_excel_import_adds_estimates_after_the_last_one_even_after_a_removal(exa
     """R2.1: imported merchants are planned after those already on the event."""
     from openpyxl import load_workbook
 
-    from app.services.events import excel_io
+    from app.services.events import excel_io, excel_template
 
     third = merchants.create_merchant(actor, "东鹏瓷砖", category="瓷砖")
     events.set_estimate(actor, example.event_id, third.id, 10)
     events.remove_merchant_from_event(actor, example.event_id, example.anxin)
-    path = excel_io.export_template(actor, tmp_path / "t.xlsx")
+    path = excel_template.export_template(actor, tmp_path / "t.xlsx")
     wb = load_workbook(path)
     ws = wb["预估"]
     ws.append(["2026-SH-01", "安信地板", 120])

@@ -16,15 +16,7 @@ from tests.conftest import add_user
 from tests.services import conftest as service_fixtures
 from tests.ui.helpers import drive, press_ok, wait_idle
 from ui.common.print_preview import PreviewDialog
-from ui.returns.after_event_dialogs import (
-    ArchiveDialog,
-    AssignChaseDialog,
-    CloseOutDialog,
-    RecoverDialog,
-    ReverseWriteOffDialog,
-    SealDialog,
-    WriteOffDialog,
-)
+from ui.returns.after_event_dialogs import ArchiveDialog, CloseOutDialog, SealDialog
 from ui.returns.after_event_models import (
     WARN_BACKGROUND,
     BagLineTableModel,
@@ -35,6 +27,12 @@ from ui.returns.after_event_models import (
 )
 from ui.returns.after_event_panels import ReconciliationWindow
 from ui.returns.after_event_view import AfterEventView
+from ui.returns.chase_dialogs import (
+    AssignChaseDialog,
+    RecoverDialog,
+    ReverseWriteOffDialog,
+    WriteOffDialog,
+)
 
 # the worked example's fixtures of the service tests: series → stocked → example → issued
 series, stocked = service_fixtures.series, service_fixtures.stocked
