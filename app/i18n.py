@@ -1,9 +1,10 @@
 """One translation mechanism for services and the GUI.
 
 Source strings are English; Simplified Chinese (``zh_CN``) is shipped and the default.
-The catalogue is every ``.po`` file under ``resources/locale/<lang>/LC_MESSAGES`` (one per area:
-services, reports, ui), merged and compiled in memory by Babel at start-up, so the text files are
-the only thing translators edit.
+The catalogue is every ``.po`` file under ``resources/locale/<lang>/LC_MESSAGES`` — one per
+business area (``stock.po``, ``returns.po``, …) plus ``common.po`` for what areas share —, merged
+and compiled in memory by Babel at start-up, so the text files are the only thing translators
+edit.
 """
 
 from __future__ import annotations
