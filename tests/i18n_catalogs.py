@@ -57,7 +57,7 @@ def area_of(path: str) -> str:
     elif parts[0] == "app" and len(parts) > 3 and parts[1] in ("services", "reports"):
         candidate = parts[2]
     elif parts[0] == "app" and parts[1] == "cli" and len(parts) == 3:
-        candidate = posix.stem
+        candidate = posix.stem.split("_")[0]  # cli/returns_after.py is the returns area
     elif parts[0] == "ui" and len(parts) > 2:
         candidate = parts[1]
     else:

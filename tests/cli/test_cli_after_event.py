@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.cli import REPORT_NAMES, main
+from app.cli import main
+from app.cli.reports import REPORT_NAMES
 from app.db import connection
 from app.demo import DEMO_PASSWORD, load_demo
 from app.reports.registry import REPORTS

@@ -37,8 +37,8 @@ def dbfile(tmp_path, capsys, monkeypatch) -> Path:
     and no terminal (as in a scheduled task)."""
     path = tmp_path / "shop.sqlite3"
     monkeypatch.setenv("ORDERBOOK_PASSWORD", PASSWORD)
-    for argv in (["init", "--admin", "boss"], ["series-create", "BJ"],
-                 ["register", "BJ", "--books", "400"]):
+    for argv in (["db", "init", "--admin", "boss"], ["series", "create", "BJ"],
+                 ["stock", "register", "BJ", "--books", "400"]):
         assert main(["--lang", "en", "--user", "boss", "--db", str(path), *argv]) == 0
     monkeypatch.delenv("ORDERBOOK_PASSWORD")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
@@ -65,47 +65,47 @@ def backups(path: Path, reason: str = "") -> list[Path]:
 
 
 def test_backup_needs_no_login_and_writes_a_checked_copy(capsys, dbfile, tmp_path):
-    code, out, err = run(capsys, dbfile, "backup")
+    code, out, err = run(capsys, dbfile, "db", "backup")
     assert code == 0, err
     (made,) = backups(dbfile, "manual")
     assert f"Backup written and checked: {made}" in out
     assert last_number(made) == 20_000
-    code, out, _ = run(capsys, dbfile, "backup", "--to", str(tmp_path / "usb"))
+    code, out, _ = run(capsys, dbfile, "db", "backup", "--to", str(tmp_path / "usb"))
     assert code == 0 and len(list((tmp_path / "usb").glob("shop-*-manual.sqlite3"))) == 1
 
 
 def test_restore_asks_first_and_without_a_terminal_needs_yes(capsys, dbfile, monkeypatch):
     """No --yes and no terminal: refused (a scheduled task never hangs on a question); a typed
     'no' changes nothing; a typed 'yes' restores."""
-    run(capsys, dbfile, "backup")
+    run(capsys, dbfile, "db", "backup")
     (saved,) = backups(dbfile, "manual")
     con = sqlite3.connect(dbfile)
     con.execute("DELETE FROM book WHERE first_no > 1000")  # a mistake to undo
     con.commit()
     con.close()
 
-    code, _, err = run(capsys, dbfile, "restore", str(saved))
+    code, _, err = run(capsys, dbfile, "db", "restore", str(saved))
     assert code == 2 and "--yes" in err and "Nothing was changed" in err
     monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
-    code, out, err = run(capsys, dbfile, "restore", str(saved))
+    code, out, err = run(capsys, dbfile, "db", "restore", str(saved))
     assert code == 2 and "Type yes" in out and "Not confirmed" in err
     assert last_number(dbfile) == 1000 and not list(dbfile.parent.glob("*replaced*"))
 
     monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
-    code, out, err = run(capsys, dbfile, "restore", str(saved))
+    code, out, err = run(capsys, dbfile, "db", "restore", str(saved))
     assert code == 0, err
     assert last_number(dbfile) == 20_000
 
 
 def test_restore_with_yes_keeps_the_replaced_file_and_records_it(capsys, dbfile):
-    run(capsys, dbfile, "backup")
+    run(capsys, dbfile, "db", "backup")
     (saved,) = backups(dbfile, "manual")
     con = sqlite3.connect(dbfile)
     con.execute("DELETE FROM book WHERE first_no > 1000")
     con.commit()
     con.close()
 
-    code, out, err = run(capsys, dbfile, "restore", str(saved), "--yes")
+    code, out, err = run(capsys, dbfile, "db", "restore", str(saved), "--yes")
 
     assert code == 0, err
     (kept,) = dbfile.parent.glob("shop-replaced-*.sqlite3")
@@ -124,42 +124,42 @@ def test_restore_with_yes_keeps_the_replaced_file_and_records_it(capsys, dbfile)
 
 def test_a_lost_database_file_is_restored_from_its_backup(capsys, dbfile):
     """The file was deleted: restore puts the backup there (nothing to keep aside)."""
-    run(capsys, dbfile, "backup")
+    run(capsys, dbfile, "db", "backup")
     (saved,) = backups(dbfile, "manual")
     dbfile.unlink()
-    code, out, err = run(capsys, dbfile, "restore", str(saved), "--yes")
+    code, out, err = run(capsys, dbfile, "db", "restore", str(saved), "--yes")
     assert code == 0, err
     assert "kept as" not in out and last_number(dbfile) == 20_000
-    assert run(capsys, dbfile, "check", "--full")[0] == 0
+    assert run(capsys, dbfile, "db", "check", "--full")[0] == 0
 
 
 def test_restore_backup_and_check_refuse_or_explain_on_postgresql(capsys):
     """No file behind a server URL: restore and backup refuse with a clear message (no
     connection is even tried), check says to use the server's tools."""
     url = "postgresql://nobody@127.0.0.1:1/nothing"
-    code, _, err = run(capsys, url, "restore", "x.sqlite3", "--yes")
+    code, _, err = run(capsys, url, "db", "restore", "x.sqlite3", "--yes")
     assert code == 2 and "SQLite" in err and "PostgreSQL" in err
-    code, _, err = run(capsys, url, "backup")
+    code, _, err = run(capsys, url, "db", "backup")
     assert code == 2 and "pg_dump" in err
-    code, out, _ = run(capsys, url, "check")
+    code, out, _ = run(capsys, url, "db", "check")
     assert code == 0 and "PostgreSQL" in out
 
 
 def test_check_exit_status_says_whether_the_file_is_sound(capsys, dbfile):
     """0 and 'no problems' for a sound file; 1 for a damaged page, printing what is wrong and
     the backup to restore; 2 for a missing file."""
-    run(capsys, dbfile, "backup")
+    run(capsys, dbfile, "db", "backup")
     (saved,) = backups(dbfile, "manual")
-    code, out, _ = run(capsys, dbfile, "check")
+    code, out, _ = run(capsys, dbfile, "db", "check")
     assert code == 0 and "no problems" in out
-    assert run(capsys, dbfile, "check", "--full")[0] == 0
+    assert run(capsys, dbfile, "db", "check", "--full")[0] == 0
 
     damage_table_page(dbfile)
 
-    code, out, _ = run(capsys, dbfile, "check")
+    code, out, _ = run(capsys, dbfile, "db", "check")
     assert code == 1 and "is damaged" in out and str(saved) in out
-    assert run(capsys, dbfile, "check", "--full")[0] == 1
-    code, _, err = run(capsys, dbfile.with_name("missing.sqlite3"), "check")
+    assert run(capsys, dbfile, "db", "check", "--full")[0] == 1
+    code, _, err = run(capsys, dbfile.with_name("missing.sqlite3"), "db", "check")
     assert code == 2 and "no database file" in err
 
 
@@ -168,8 +168,8 @@ def test_check_full_finds_broken_references(capsys, dbfile):
     con.execute("UPDATE book SET series_id = 'gone' WHERE first_no = 1")
     con.commit()
     con.close()
-    assert run(capsys, dbfile, "check")[0] == 0
-    code, out, _ = run(capsys, dbfile, "check", "--full")
+    assert run(capsys, dbfile, "db", "check")[0] == 0
+    code, out, _ = run(capsys, dbfile, "db", "check", "--full")
     assert code == 1 and "book" in out and "series" in out
 
 
@@ -178,12 +178,12 @@ def test_other_commands_make_a_start_backup_only_after_changes(capsys, dbfile, m
     it again with nothing changed (a login is no change) does not."""
     monkeypatch.setenv("ORDERBOOK_PASSWORD", PASSWORD)
     before = backups(dbfile, "start")
-    assert run(capsys, dbfile, "--user", "boss", "series-list")[0] == 0
+    assert run(capsys, dbfile, "--user", "boss", "series", "list")[0] == 0
     after_one = backups(dbfile, "start")
-    assert run(capsys, dbfile, "--user", "boss", "series-list")[0] == 0
+    assert run(capsys, dbfile, "--user", "boss", "series", "list")[0] == 0
     assert backups(dbfile, "start") == after_one
-    assert run(capsys, dbfile, "--user", "boss", "register", "BJ", "--books", "1")[0] == 0
-    assert run(capsys, dbfile, "--user", "boss", "series-list")[0] == 0
+    assert run(capsys, dbfile, "--user", "boss", "stock", "register", "BJ", "--books", "1")[0] == 0
+    assert run(capsys, dbfile, "--user", "boss", "series", "list")[0] == 0
     newest = backups(dbfile, "start")
     assert len(newest) == len(after_one) + 1 and len(after_one) >= len(before)
     assert max(last_number(p) for p in newest) == 20_050
@@ -191,7 +191,7 @@ def test_other_commands_make_a_start_backup_only_after_changes(capsys, dbfile, m
 
 def test_network_location_is_warned_on_stderr_not_refused(capsys, dbfile, monkeypatch):
     monkeypatch.setattr(integrity, "network_kind", lambda path: "cifs")
-    code, out, err = run(capsys, dbfile, "check")
+    code, out, err = run(capsys, dbfile, "db", "check")
     assert code == 0 and "no problems" in out
     assert "network" in err and "PostgreSQL" in err
 
@@ -207,10 +207,10 @@ def test_scheduled_task_runs_without_input_or_password(dbfile, tmp_path):
                               capture_output=True, text=True, env=env, cwd=tmp_path,
                               timeout=120)
 
-    done = orderbook("backup")
+    done = orderbook("db", "backup")
     assert done.returncode == 0, done.stderr
     (saved,) = backups(dbfile, "manual")
-    assert orderbook("check", "--full").returncode == 0
-    done = orderbook("restore", str(saved), "--yes")
+    assert orderbook("db", "check", "--full").returncode == 0
+    done = orderbook("db", "restore", str(saved), "--yes")
     assert done.returncode == 0, done.stderr
     assert last_number(dbfile) == 20_000

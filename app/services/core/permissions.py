@@ -67,6 +67,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "returns.reconciliation": EVERYONE,
     "returns.slip_details": frozenset({CLERK, MANAGER, ADMIN}),
     "returns.get_slip": EVERYONE,
+    "returns.slip_history": EVERYONE,
     "chase.list": EVERYONE,
     "chase.assign": frozenset({CLERK, MANAGER, ADMIN}),
     "chase.recover": frozenset({CLERK, MANAGER, ADMIN}),
