@@ -284,8 +284,8 @@ def _register_archive(tree: Tree) -> None:
     _event(grp.command("bag", archive_bag, _("the archive-bag label's lines: slips and ranges "
                                              "per brand"),
                        services=["events.archive_bag"], shape=ArchiveBag))
-    _event(grp.command("label", archive_label, _("write the archive-bag label (PDF)"))).add_argument(
-        "output", help=_("the .pdf file to write"))
+    p = _event(grp.command("label", archive_label, _("write the archive-bag label (PDF)")))
+    p.add_argument("output", help=_("the .pdf file to write"))
     event = tree.group("event", _("events: create, change, list, show, status"))
     _event(event.command("status", archive_status, _("where the event stands and what blocks it"),
                          services=["events.status"], shape=EventStatus))
