@@ -94,3 +94,11 @@ def test_area_of_source_files():
     assert catalogs.area_of("ui/common/widgets.py") == "common"
     assert catalogs.area_of("ui/main_window.py") == "common"
     assert catalogs.area_of("app/db/backup.py") == "admin"
+
+
+def test_translations_keep_percent_placeholders(chinese):
+    """argparse's own words (app/cli) use %-placeholders; a lost one breaks its messages."""
+    percent = re.compile(r"%(?:\(\w+\))?[sr]")
+    broken = [msg for _where, msg in _source_messages()
+              if sorted(percent.findall(msg)) != sorted(percent.findall(i18n._(msg)))]
+    assert not broken, "placeholders differ:\n" + "\n".join(broken)

@@ -120,7 +120,7 @@ def _event_opt(p: argparse.ArgumentParser, merchant: str = "") -> argparse.Argum
 
 def register_commands(tree: Tree) -> None:
     """Add the checkout area's commands."""
-    grp = tree.group("plan", _("the requisition plan of an event (R2.1)"))
+    grp = tree.group("plan", _("the requisition plan of an event"))
     _event_opt(grp.command("show", plan_show, _("the requisition table: estimates, books, "
                                                 "ranges, deposits"),
                            services=["plan.view"], shape=list[PlanLine]))
@@ -135,13 +135,12 @@ def register_commands(tree: Tree) -> None:
     _event_opt(grp.command("release", plan_release, _("send reserved books back to stock"),
                            services=["plan.release"]), "optional")
 
-    grp = tree.group("checkout", _("books signed out to merchants against their deposit (R2.2)"))
+    grp = tree.group("checkout", _("books signed out to merchants against their deposit"))
     p = _event_opt(grp.command("issue", checkout_issue, _("issue a merchant's planned books"),
                                services=["checkout.merchant"], shape=CheckoutInfo), "required")
     _signing(p)
     p.add_argument("--signed-at", help=_("when it was signed, YYYY-MM-DD HH:MM (default: now)"))
-    p = _event_opt(grp.command("extra", checkout_extra, _("issue more books during the event "
-                                                          "(R2.3)"),
+    p = _event_opt(grp.command("extra", checkout_extra, _("issue more books during the event"),
                                services=["checkout.extra"], shape=CheckoutInfo), "required")
     p.add_argument("--books", type=int, required=True, help=_("number of books"))
     _signing(p)

@@ -223,8 +223,9 @@ class Context:
         return screen does when a book is scanned).
 
         Raises:
-            UsageError: no --merchant and the first number is no full number of an issued book.
-            Conflict: that book is with another event.
+            UsageError: no --merchant and the first number is not a full number.
+            NotFound: no book holds it. InputError: its book is not issued, or for another
+                event.
         """
         from app.services.core import books
         from app.services.events import merchants
@@ -232,13 +233,14 @@ class Context:
         if getattr(self.args, "merchant", None):
             return self.merchant()
         first = first_number(numbers)
-        try:
-            book = books.find_book(self.actor, first) if first else None
-        except AppError:
-            book = None
-        if book is None or not book.brand:
+        if not first[:1].isalpha():
             raise UsageError(_("Name the merchant (--merchant BRAND), or start with a full slip "
                                "number or book code, e.g. BJ0000017."))
+        book = books.find_book(self.actor, first)
+        if not book.brand:
+            raise InputError(_("{number} is in book {book}, which is not issued to a merchant "
+                               "({state}); nothing was changed.").format(
+                number=first, book=book.code, state=books.state_label(book.state)))
         if book.event_code != event.code:
             raise InputError(_("{number} is in book {book} of event {other}, not {event}; "
                                "nothing was changed.").format(

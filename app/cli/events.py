@@ -182,7 +182,7 @@ def register_commands(tree: Tree) -> None:
     p.add_argument("output", help=_("the .xlsx file to write"))
     p.add_argument("--event", help=_("pre-fill the estimates sheet for this event code"))
 
-    estimate = tree.group("estimate", _("estimated orders of an event's merchants (R2.1)"))
+    estimate = tree.group("estimate", _("estimated orders of an event's merchants"))
     p = _event_merchant(estimate.command("set", estimate_set, _(
         "set a merchant's estimated orders (adds it to the event)"),
         services=["events.set_estimate"], shape=EstimateInfo))

@@ -147,7 +147,7 @@ def _history(h: SlipHistory) -> None:
 def _detail_pairs(s: SlipInfo) -> list[tuple[str, object]]:
     return [(_("Customer"), s.customer_name), (_("Phone"), s.customer_phone),
             (_("Deal amount"), s.deal), (_("Customer deposit"), s.customer_deposit),
-            (_("Seal"), s.seal_no), (_("Chased by"), s.chase_manager),
+            (_("Seal batch"), s.seal_no), (_("Chased by"), s.chase_manager),
             (_("Recovered"), s.recovered), (_("Write-off reason"), s.write_off_reason)]
 
 
@@ -169,7 +169,7 @@ def _state(p: argparse.ArgumentParser, states: tuple[str, ...] = RETURN_STATES) 
 
 def register_commands(tree: Tree) -> None:
     """Add the return check's commands."""
-    grp = tree.group("return", _("the return check after an event (R3.1, R3.2)"))
+    grp = tree.group("return", _("the return check after an event"))
     p = _event_merchant(grp.command("enter", return_enter, _(
         "enter returned slips with their state: numbers, lists, ranges, book codes"),
         services=["returns.mark", "returns.merchant_counts"], shape=Counts), "optional")
@@ -185,7 +185,7 @@ def register_commands(tree: Tree) -> None:
     _event_merchant(grp.command("close", return_close, _(
         "close the merchant's return; missing slips go on the chase list"),
         services=["returns.close"], shape=Counts))
-    _event_merchant(grp.command("show", return_show, _("the merchant's counts (R3.2)"),
+    _event_merchant(grp.command("show", return_show, _("the merchant's counts"),
                                 services=["returns.merchant_counts"], shape=Counts))
     _event_merchant(grp.command("steps", return_steps, _("the merchant's entries, newest first"),
                                 services=["returns.steps"], shape=list[StepInfo]))

@@ -208,8 +208,7 @@ def _slips(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _register_chase(tree: Tree) -> None:
-    grp = tree.group("chase", _("missing slips: chase list, recovery, write-off and fines "
-                                "(R3.3, R3.4)"))
+    grp = tree.group("chase", _("missing slips: chase list, recovery, write-off and fines"))
     p = _event(grp.command("list", chase_list, _("missing slips being chased"),
                            services=["chase.list"], shape=list[ChaseItem]), "none")
     p.add_argument("--manager", help=_("only this category manager's"))
@@ -224,7 +223,7 @@ def _register_chase(tree: Tree) -> None:
     p.add_argument("--state", required=True, choices=RECOVERED_STATES,
                    help=_("used, unused or void"))
     for verb, func, text, service in (
-            ("write-off", chase_write_off, _("write off missing slips and fine them (R3.4)"),
+            ("write-off", chase_write_off, _("write off missing slips and fine them"),
              "chase.write_off"),
             ("reinstate", chase_reinstate, _("take back a write-off made by mistake"),
              "chase.reverse_write_off")):
@@ -236,7 +235,7 @@ def _register_chase(tree: Tree) -> None:
 
 
 def _register_deposits(tree: Tree) -> None:
-    grp = tree.group("deposit", _("deposits after the return: refund or shortfall (R3.5)"))
+    grp = tree.group("deposit", _("deposits after the return: refund or shortfall"))
     _event(grp.command("list", deposit_list, _("every merchant's deposit, fines and refund"),
                        services=["deposits.list"], shape=list[DepositStatus]))
     _event(grp.command("show", deposit_show, _("one merchant's deposit"),
@@ -255,7 +254,7 @@ def _register_deposits(tree: Tree) -> None:
 
 
 def _register_seals(tree: Tree) -> None:
-    grp = tree.group("seal", _("void slips sealed in batches (R3.6)"))
+    grp = tree.group("seal", _("void slips sealed in batches"))
     _event(grp.command("unsealed", seal_unsealed, _("void slips not sealed yet"),
                        services=["seals.unsealed"], shape=list[str]))
     p = _event(grp.command("create", seal_create, _("seal void slips under a seal number"),
@@ -275,7 +274,7 @@ def _register_seals(tree: Tree) -> None:
 
 
 def _register_archive(tree: Tree) -> None:
-    grp = tree.group("archive", _("the event's stage and archive (R3.7)"))
+    grp = tree.group("archive", _("the event's stage and archive"))
     _event(grp.command("status", archive_status, _("where the event stands and what blocks it"),
                        services=["events.status"], shape=EventStatus))
     p = _event(grp.command("run", archive_run, _("archive the event once nothing is unresolved"),

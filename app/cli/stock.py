@@ -136,7 +136,7 @@ def register_commands(tree: Tree) -> None:
         "prefix", help=_("series prefix, e.g. BJ"))
 
     stock = tree.group("stock", _("blank stock: register, report, batches, void a batch"))
-    _register_args(stock.command("register", register, _("register blank stock (R1.1–R1.4)"),
+    _register_args(stock.command("register", register, _("register blank stock"),
                                  services=["stock.register_next", "stock.register_range"],
                                  shape=Registration))
     stock.command("report", stock_report, _("the stock report: ranges by state, totals, gaps"),
