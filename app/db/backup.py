@@ -299,7 +299,7 @@ def backup_hint(good: BackupInfo | None) -> str:
     if good is None:
         return _("No good backup was found beside it; ask for help before changing anything.")
     return _("The newest good backup is {backup} ({when}): restore it from the Data safety "
-             "menu or with `orderbook restore`.").format(
+             "menu or with `orderbook db restore`.").format(
         backup=good.path, when=good.created.strftime("%Y-%m-%d %H:%M"))
 
 

@@ -4,7 +4,7 @@
   with `DatabaseDamaged` (`app.db.backup.damaged_error`), whose message names the newest backup
   that passes its own check.
 - `run_checks(..., full=True)` is the full `integrity_check` plus `foreign_key_check`, for the
-  menu and `orderbook check --full`.
+  menu and `orderbook db check --full`.
 - `network_warning(path)`: SQLite's locking is not safe over SMB/NFS (sqlite.org/useovernet.html),
   so a file on a network share gets a warning recommending PostgreSQL for several PCs.
 """

@@ -2,7 +2,7 @@
 
 The GUI calls these (it may not import app.db); every function returns plain values.
 
-Without a login (file-level, like the `orderbook backup/restore/check` commands):
+Without a login (file-level, like the `orderbook db backup/restore/check` commands):
 - `backup_at_start()` right after opening a database (a ``start`` backup, skipped when nothing
   changed since the newest backup); `backup_if_due()` on a timer (a ``daily`` backup);
 - `network_warning()` once after opening: text to show, or None;
@@ -199,7 +199,7 @@ def _require_admin_in(username: str) -> Callable[[Path], None]:
         if row is None or row[0] != "admin" or not row[1]:
             raise PermissionDenied(_(
                 "The backup does not know {user} as an active administrator, so you could not "
-                "sign in after restoring it. Restore it with `orderbook restore` on the command "
+                "sign in after restoring it. Restore it with `orderbook db restore` on the command "
                 "line instead. Nothing was changed.").format(user=username))
     return check
 

@@ -353,7 +353,7 @@ def test_a_backup_that_does_not_know_the_administrator_is_refused(dbfile, series
     saved = data_safety.backup_now(actor)
     boss = add_user("boss", "admin")
     before = row_counts()
-    with pytest.raises(PermissionDenied, match="orderbook restore"):
+    with pytest.raises(PermissionDenied, match="orderbook db restore"):
         data_safety.restore_backup(boss, str(saved.path))
     assert row_counts() == before
 
