@@ -76,3 +76,57 @@ def test_modules_stay_small():
            + sorted((ROOT / "ui").rglob("*.py"))
            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert not big, "split these modules:\n" + "\n".join(big)
+
+
+def _service_calls(path: Path) -> set[str]:
+    """Names of the registered services a ui module refers to through imported modules."""
+    import ast
+    import importlib
+
+    from app.services.core.base import REGISTRY
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app.services"):
+            for alias in node.names:
+                try:
+                    target = importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError:
+                    continue
+                modules[alias.asname or alias.name] = target
+    names = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in modules):
+            func = getattr(modules[node.value.id], node.attr, None)
+            name = getattr(func, "service_name", None)
+            if name in REGISTRY:
+                names.add(name)
+    return names
+
+
+def test_screens_change_nothing_of_another_area():
+    """Decision 0011: an area's screens may read the events area's lookups, but every write
+    they make is their own area's (or the core's) — checked on the calls themselves."""
+    from app.services.core.base import REGISTRY
+    from tests.services.test_roles import load_all_services
+
+    load_all_services()
+    area_of_service = {name: info.func.__module__.split(".")[2]
+                       for name, info in REGISTRY.items()}
+    wrong = []
+    for path in sorted((ROOT / "ui").glob("*/*.py")):
+        area = path.parent.name
+        for name in _service_calls(path):
+            if REGISTRY[name].writes and area_of_service[name] not in (area, "core"):
+                wrong.append(f"{path.relative_to(ROOT)} calls {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_service_call_finder_sees_calls(tmp_path):
+    sample = tmp_path / "view.py"
+    sample.write_text("from app.services.events import events\n"
+                      "def f(ops):\n    ops.run(None, events.create_event, 1)\n"
+                      "    ops.query(None, events.list_events)\n", encoding="utf-8")
+    assert _service_calls(sample) == {"events.create", "events.list"}
