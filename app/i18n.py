@@ -61,6 +61,16 @@ def language() -> str:
     return _language
 
 
+def in_every_language(message: str) -> set[str]:
+    """`message` as each shipped language has it (to accept a name typed in any of them)."""
+    if not _catalogs:
+        _catalogs.extend(_load(language) for language in LANGUAGES)
+    return {catalog.gettext(message) for catalog in _catalogs}
+
+
+_catalogs: list[_gettext.NullTranslations] = []
+
+
 def _(message: str) -> str:
     """Translate `message` into the current language."""
     return _current.gettext(message)

@@ -10,10 +10,12 @@ for every exit status). Help and messages follow ``--lang`` (default Simplified 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from app import __version__, i18n
 from app.cli import core
@@ -23,6 +25,8 @@ from app.errors import AppError
 from app.i18n import N_, _
 
 ENV_LANG = "ORDERBOOK_LANG"
+START_BACKUP_GAP = dt.timedelta(hours=1)
+"""A command backs the file up first unless a backup is younger than this (decision 0011)."""
 ARGPARSE_TEXT = [
     N_("usage: "), N_("positional arguments"), N_("options"),
     N_("show this help message and exit"),
@@ -40,7 +44,12 @@ ARGPARSE_TEXT = [
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose mistakes are refusals like any other (exit status 2)."""
+    """An argument parser whose mistakes are refusals like any other (exit status 2), and which
+    takes options only as written (no abbreviations: ``--a`` is not silently ``--all``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message + "\n" + _("See `{prog} --help`.").format(prog=self.prog))
@@ -88,19 +97,27 @@ def _global_options(p: argparse.ArgumentParser | argparse._ArgumentGroup, *, def
 
 
 def language_from(argv: Sequence[str]) -> str:
-    """The --lang value (``--lang en`` or ``--lang=en``, else $ORDERBOOK_LANG), read before the
-    parser is built so that its help text is translated too."""
+    """The last --lang value (``--lang en`` or ``--lang=en``), else $ORDERBOOK_LANG (``en_US.UTF-8``
+    counts as ``en``), read before the parser is built so that its help is translated too."""
+    chosen = None
     for idx, arg in enumerate(argv):
         if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-        if arg == "--lang" and idx + 1 < len(argv):
-            return argv[idx + 1]
-    return os.environ.get(ENV_LANG) or i18n.DEFAULT_LANGUAGE
+            chosen = arg.split("=", 1)[1]
+        elif arg == "--lang" and idx + 1 < len(argv):
+            chosen = argv[idx + 1]
+    if chosen is not None:
+        return chosen
+    env = os.environ.get(ENV_LANG, "")
+    for code in i18n.LANGUAGES:
+        if env == code or env.split(".")[0].split("_")[0] == code.split("_")[0]:
+            return code
+    return i18n.DEFAULT_LANGUAGE
 
 
 def _before(args: argparse.Namespace, command: core.Command) -> None:
     """For a SQLite file: warn on stderr when it lies on a network share, and make the start
-    backup (skipped when nothing changed since the newest one) before any other command."""
+    backup before the command (skipped when nothing changed since the newest backup or it is
+    less than an hour old)."""
     from app.db import backup, integrity, location
 
     path = location.sqlite_path(args.db)
@@ -110,7 +127,7 @@ def _before(args: argparse.Namespace, command: core.Command) -> None:
     if warning:
         _stderr(warning)
     if not command.file_level:
-        backup.backup_at_start(path)
+        backup.backup_at_start(path, unless_newer_than=START_BACKUP_GAP)
 
 
 def _stderr(text: str) -> None:
@@ -127,9 +144,25 @@ def _run(args: argparse.Namespace) -> int:
     if command.name != "completion":
         _before(args, command)
     if command.opens:
+        _refuse_missing_file(args.db)
         connection.open_database(args.db)
     code = command.func(Context(args))
     return EXIT_OK if code is None else code
+
+
+def _refuse_missing_file(target: str | None) -> None:
+    """A mistyped --db must not quietly create an empty database (only `db init` and `db demo`
+    create one).
+
+    Raises:
+        AppError: the SQLite file does not exist.
+    """
+    from app.db import location
+
+    path = location.sqlite_path(target)
+    if path is not None and not path.exists():
+        raise AppError(_("There is no database at {path}: check --db (or ORDERBOOK_DB), or "
+                         "create one with `orderbook db init`.").format(path=path))
 
 
 def _complete(parser: argparse.ArgumentParser) -> None:
@@ -146,9 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.set_language(language_from(raw))
     argparse._ = i18n._  # type: ignore[attr-defined]
     argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
-    for stream in (sys.stdout, sys.stderr):  # a redirected console on Windows may not be UTF-8
+    for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
+            # redirected to a file or a pipe: UTF-8 (a Chinese Windows would write GBK, which has
+            # no ¥ and which JSON readers do not expect); a console keeps its own encoding
+            tty = stream.isatty()
+            stream.reconfigure(**({"errors": "replace"} if tty else
+                                  {"encoding": "utf-8", "errors": "replace"}))
     try:
         parser = build_parser()
         _complete(parser)

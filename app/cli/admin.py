@@ -20,6 +20,7 @@ from app.cli.core import (
     EXIT_OK,
     Context,
     Tree,
+    coded,
     fields,
     os_user,
     out,
@@ -178,9 +179,9 @@ def user_reset_password(ctx: Context) -> None:
 
 
 def user_passwd(ctx: Context) -> None:
-    actor = ctx.actor
+    actor = ctx.actor  # logging in asked for the current password
     new = secret(ENV_NEW_PASSWORD, _("New password: "), confirm=True)
-    users.change_password(actor, secret(ENV_PASSWORD, _("Current password: ")), new)
+    users.change_password(actor, ctx.password, new)
     out(_("Your password was changed."))
 
 
@@ -266,7 +267,8 @@ def _register_users(tree: Tree) -> None:
                                        "ORDERBOOK_NEW_PASSWORD or a prompt"),
                     services=["users.create"], shape=UserInfo)
     p.add_argument("name", help=_("user name"))
-    p.add_argument("--role", required=True, choices=list(ROLES), help=_("role"))
+    p.add_argument("--role", required=True, choices=list(ROLES), type=coded(ROLES),
+                   help=_("role"))
     p.add_argument("--display-name", help=_("full name"))
     grp.command("list", user_list, _("all users"), services=["users.list"], shape=list[UserInfo])
     for verb, change, text in (
@@ -278,7 +280,7 @@ def _register_users(tree: Tree) -> None:
                         shape=UserInfo)
         p.add_argument("name", help=_("user name"))
         if verb == "role":
-            p.add_argument("role", choices=list(ROLES), help=_("role"))
+            p.add_argument("role", choices=list(ROLES), type=coded(ROLES), help=_("role"))
     grp.command("reset-password", user_reset_password, _(
         "set a new password for a user who forgot theirs (ORDERBOOK_NEW_PASSWORD or a prompt)"),
         services=["users.reset_password"]).add_argument("name", help=_("user name"))

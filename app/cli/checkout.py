@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.core import Context, Tree, fields, local_datetime, out, table
+from app.cli.core import Context, Tree, coded, fields, local_datetime, out, table
 from app.domain.payments import PAYMENT_METHODS, payment_label
 from app.errors import NotFound
 from app.i18n import _
@@ -105,6 +105,7 @@ def checkout_reverse(ctx: Context) -> None:
 def _signing(p: argparse.ArgumentParser) -> None:
     p.add_argument("--signed-by", required=True, help=_("who signs for the books"))
     p.add_argument("--payment", required=True, choices=list(PAYMENT_METHODS),
+                   type=coded(PAYMENT_METHODS),
                    help=_("how the deposit is paid"))
     p.add_argument("--receipt", help=_("receipt number (default: the next one)"))
 

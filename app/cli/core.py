@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.money import Money, format_money
+from app.domain.numbers import first_number
 from app.errors import AppError, InputError, NotFound
-from app.i18n import _
+from app.i18n import _, in_every_language
 from app.services.core.actor import Actor
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_BUG = 0, 1, 2, 3
@@ -77,7 +78,8 @@ class Tree:
     def group(self, name: str, help_text: str) -> Group:
         """The group `name` (``event``), created on first use."""
         if name not in self._groups:
-            parser = self._subparsers.add_parser(name, help=help_text, description=help_text)
+            parser = self._subparsers.add_parser(name, help=help_text, description=help_text,
+                                                 parents=[self._common])
             verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
             self._groups[name] = Group(name, verbs, self._common)
         return self._groups[name]
@@ -159,6 +161,8 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._actor: Actor | None = None
+        self.password = ""
+        """The password this command logged in with (`user passwd` needs it again)."""
 
     @property
     def json(self) -> bool:
@@ -180,8 +184,9 @@ class Context:
         if self._actor is None:
             from app.services.admin import users
 
-            self._actor = users.login(self.user, secret(ENV_PASSWORD, _(
-                "Password for {user}: ").format(user=self.user)))
+            self.password = secret(ENV_PASSWORD, _("Password for {user}: ").format(
+                user=self.user))
+            self._actor = users.login(self.user, self.password)
         return self._actor
 
     # --------------------------------------------------------------- lookups by typed code
@@ -258,16 +263,17 @@ class Context:
         return EXIT_OK
 
 
-def first_number(text: str) -> str:
-    """The first token of typed numbers (``BJ0000017`` of ``BJ0000017, 88-90``)."""
-    for sep in ",，、;；\t\n ":
-        text = text.replace(sep, " ")
-    token = text.split()[0] if text.split() else ""
-    for dash in "–—~～至":
-        token = token.replace(dash, "-")
-    head, _sep, tail = token.partition("-")
-    # a book code BJ0000001-0000050 names its book; a range's first number does too
-    return head if head else tail
+def coded(labels: dict[str, str]) -> Callable[[str], str]:
+    """An argparse type that takes a code (``used``) or its name in either language (``已开``,
+    ``Used``), so a clerk can type what the screens show; anything else is left for argparse's
+    `choices` to refuse, naming the codes."""
+    def convert(text: str) -> str:
+        wanted = text.strip().casefold()
+        for code, label in labels.items():
+            if wanted == code or wanted in {n.casefold() for n in in_every_language(label)}:
+                return code
+        return text
+    return convert
 
 
 def user_id(actor: Actor, name: str) -> str:

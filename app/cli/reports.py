@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.core import Context, Tree, out
+from app.cli.core import Context, Tree, UsageError, out
 from app.i18n import _
 
 REPORT_NAMES = ("stock", "requisition", "checkout_sheet", "deposit_receipt", "labels_a4",
@@ -29,7 +29,9 @@ def _report_params(ctx: Context) -> dict[str, Any]:
         params["merchant_id"] = ctx.merchant().id
     if a.books:
         params["book_codes"] = [c.strip() for c in a.books.split(",") if c.strip()]
-    for key, name in (("checkout", "checkout_id"), ("seal", "seal_id"), ("manager", "manager")):
+    if a.checkout:
+        params["checkout_id"] = _checkout_id(ctx, a.checkout)
+    for key, name in (("seal", "seal_id"), ("manager", "manager")):
         if getattr(a, key):
             params[name] = getattr(a, key)
     for key in ("columns", "rows", "first_position", "width_mm", "height_mm"):
@@ -40,10 +42,35 @@ def _report_params(ctx: Context) -> dict[str, Any]:
     return params
 
 
-def report(ctx: Context) -> None:
-    from app.reports.registry import write_report
+OPTIONS = {"event_id": "--event", "merchant_id": "--merchant", "checkout_id": "--checkout",
+           "seal_id": "--seal", "series_id": "--series"}
+"""The option that gives each report parameter."""
 
-    path = write_report(ctx.actor, ctx.args.name, Path(ctx.args.output), **_report_params(ctx))
+
+def _checkout_id(ctx: Context, text: str) -> str:
+    """A checkout id from --checkout: its receipt number (with --event) or its id."""
+    from app.services.checkout import checkouts
+
+    if ctx.args.event:
+        for c in checkouts.list_checkouts(ctx.actor, ctx.event().id):
+            if text in (c.receipt_no, c.id):
+                return c.id
+    return text
+
+
+def report(ctx: Context) -> None:
+    from app.reports.registry import REPORTS, REQUIRED, write_report
+
+    params = _report_params(ctx)
+    spec = REPORTS[ctx.args.name]
+    if ctx.args.checkout and "event_id" not in spec.params:
+        params.pop("event_id", None)  # --event only helped find the receipt number
+    missing = [OPTIONS.get(key, key) for key, default in spec.params.items()
+               if default is REQUIRED and key not in params]
+    if missing:
+        raise UsageError(_("The report {name} needs {options}.").format(
+            name=ctx.args.name, options=" ".join(missing)))
+    path = write_report(ctx.actor, ctx.args.name, Path(ctx.args.output), **params)
     out(_("Written: {path}").format(path=path))
 
 
@@ -58,7 +85,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("output", help=_("output file, .pdf or .xlsx"))
     p.add_argument("--event", help=_("event code"))
     p.add_argument("--series", help=_("series prefix"))
-    p.add_argument("--checkout", help=_("checkout id (see `checkout list`)"))
+    p.add_argument("--checkout", help=_("receipt number (with --event) or checkout id (see "
+                                        "`checkout list`)"))
     p.add_argument("--books", help=_("book codes, comma separated"))
     p.add_argument("--merchant", help=_("merchant brand (fine_notice, deposit_refund)"))
     p.add_argument("--manager", help=_("category manager (chase_list)"))

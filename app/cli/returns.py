@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import re
 
-from app.cli.core import Context, Tree, fields, out, table
+from app.cli.core import Context, Tree, coded, fields, out, table
 from app.domain.numbers import SeriesFormat, format_ranges, ranges_from_numbers
-from app.domain.returns import NOT_ENTERED, RETURN_STATES, Counts
+from app.domain.returns import NOT_ENTERED, RETURN_STATES, STATE_LABELS, Counts
 from app.i18n import _
 from app.services.returns import entry, reconciliation, slip_details, slip_history
 from app.services.returns.entry import BookReturn, StepInfo
@@ -125,8 +125,12 @@ def return_reconcile(ctx: Context) -> None:
 
 def return_details(ctx: Context) -> None:
     a = ctx.args
-    info = slip_details.set_slip_details(ctx.actor, a.number, a.customer or "", a.phone or "",
-                                         a.deal, a.deposit)
+    now = slip_details.get_slip(ctx.actor, a.number)  # an option left out keeps its value
+    info = slip_details.set_slip_details(
+        ctx.actor, a.number, now.customer_name if a.customer is None else a.customer,
+        now.customer_phone if a.phone is None else a.phone,
+        now.deal if a.deal is None else a.deal,
+        now.customer_deposit if a.deposit is None else a.deposit)
     ctx.emit(info, lambda s: out(_("Details of {number} saved.").format(number=s.number)))
 
 
@@ -163,7 +167,7 @@ def _event_merchant(p: argparse.ArgumentParser, merchant: str = "required"
 
 
 def _state(p: argparse.ArgumentParser, states: tuple[str, ...] = RETURN_STATES) -> None:
-    p.add_argument("--state", required=True, choices=states,
+    p.add_argument("--state", required=True, choices=states, type=coded(STATE_LABELS),
                    help=_("used, unused, void or missing"))
 
 
@@ -197,8 +201,9 @@ def register_commands(tree: Tree) -> None:
         services=["returns.reconciliation"], shape=Reconciliation)
     p.add_argument("--event", required=True, help=_("event code"))
     p = grp.command("details", return_details, _(
-        "record a used slip's customer, phone, deal amount and 订金 (blank clears)"),
-        services=["returns.slip_details"], shape=SlipInfo)
+        "record a used slip's customer, phone, deal amount and 订金 (an option left out keeps "
+        "its value; \"\" clears it)"),
+        services=["returns.get_slip", "returns.slip_details"], shape=SlipInfo)
     p.add_argument("number", help=_("full slip number, e.g. BJ0000002"))
     p.add_argument("--customer", help=_("customer name"))
     p.add_argument("--phone", help=_("customer phone"))

@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.core import Context, Tree, UsageError, fields, out, table
+from app.cli.core import Context, Tree, UsageError, coded, fields, out, table
 from app.domain.payments import PAYMENT_METHODS, payment_label
-from app.domain.returns import RECOVERED_STATES
+from app.domain.returns import RECOVERED_STATES, STATE_LABELS
 from app.i18n import _
 from app.services.returns import archive, chase, deposits, seals
 from app.services.returns.archive import ArchiveBag, EventStatus
@@ -221,6 +221,7 @@ def _register_chase(tree: Tree) -> None:
         "missing slips found again, with their state"), services=["chase.recover"]),
         "optional"))
     p.add_argument("--state", required=True, choices=RECOVERED_STATES,
+                   type=coded(STATE_LABELS),
                    help=_("used, unused or void"))
     for verb, func, text, service in (
             ("write-off", chase_write_off, _("write off missing slips and fine them"),
@@ -244,6 +245,7 @@ def _register_deposits(tree: Tree) -> None:
         "refund deposit − fines (or record the shortfall)"), services=["deposits.close_out"],
         shape=DepositStatus), "required")
     p.add_argument("--payment", required=True, choices=list(PAYMENT_METHODS),
+                   type=coded(PAYMENT_METHODS),
                    help=_("how the refund is paid"))
     p.add_argument("--received-by", required=True, help=_("who receives the refund"))
     p.add_argument("--receipt", help=_("receipt number (default: the next one)"))
@@ -259,7 +261,8 @@ def _register_seals(tree: Tree) -> None:
                        services=["seals.unsealed"], shape=list[str]))
     p = _event(grp.command("create", seal_create, _("seal void slips under a seal number"),
                            services=["seals.seal"], shape=SealInfo))
-    p.add_argument("seal_no", help=_("the seal number"))
+    p.add_argument("--seal", dest="seal_no", required=True, help=_(
+        "the seal number (an option, so a slip number typed first is never taken for it)"))
     p.add_argument("numbers", nargs="*", help=_("void slips to seal"))
     p.add_argument("--all", action="store_true", help=_("every unsealed void of the event"))
     p.add_argument("--note", help=_("a note"))

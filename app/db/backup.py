@@ -226,15 +226,22 @@ def unchanged_since_newest(db_path: Path) -> bool:
     return now is not None and now == _file_fingerprint(backups[0].path)
 
 
-def backup_at_start(db_path: Path) -> BackupInfo | None:
+def backup_at_start(db_path: Path, *, unless_newer_than: dt.timedelta | None = None
+                    ) -> BackupInfo | None:
     """The ``start`` backup when the app or the command line opens the file; None when the file
-    does not exist yet or nothing changed since the newest backup.
+    does not exist yet, nothing changed since the newest backup, or (`unless_newer_than`) the
+    newest backup is younger than that: a script of a hundred commands then makes one backup, not
+    a hundred whole copies that would also push every older backup out of the ones kept.
 
     Raises:
         DatabaseDamaged, DatabaseError: as `make_backup`.
     """
     if not Path(db_path).is_file() or unchanged_since_newest(db_path):
         return None
+    if unless_newer_than is not None:
+        backups = list_backups(db_path)
+        if backups and dt.datetime.now() - backups[0].created < unless_newer_than:
+            return None
     return make_backup(db_path, "start")
 
 

@@ -181,6 +181,14 @@ def _parse_part(part: str, fmt: SeriesFormat) -> NumberRange:
     return NumberRange(first, last)
 
 
+def first_number(text: str) -> str:
+    """The first number typed in a list of numbers and ranges, read as `parse_ranges` reads it
+    (``BJ0000201`` of ``bj0000201－0000210、215``); '' when nothing is typed."""
+    normalized = _DASHES.sub("-", normalize_text(text))
+    parts = [p for p in _SEPARATORS.split(normalized) if p]
+    return parts[0].split("-")[0] if parts else ""
+
+
 def format_ranges(ranges: Iterable[NumberRange], fmt: SeriesFormat) -> str:
     """``BJ0001207, BJ0001210–0001212``."""
     return ", ".join(fmt.format_range(r) for r in ranges)

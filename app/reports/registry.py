@@ -47,6 +47,7 @@ from app.reports.checkout.labels import LabelSheet, write_label_sheet_pdf, write
 from app.reports.checkout.requisition import write_requisition_pdf
 from app.reports.checkout.requisition_xlsx import write_requisition_xlsx
 from app.reports.checkout.sources import label_books
+from app.reports.core.label_kit import millimetres
 from app.reports.returns import builders as after
 from app.reports.stock.stock_pdf import write_stock_pdf
 from app.reports.stock.stock_xlsx import write_stock_xlsx
@@ -107,17 +108,11 @@ def _int_param(value: object, name: str) -> int:
     return value
 
 
-def _float_param(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(_("{name} must be a number of millimetres.").format(name=name))
-    return float(value)
-
-
 def _labels_a4(actor: Actor, path: Path, checkout_id: str | None, event_id: str | None,
                book_codes: list[str] | None, first_position: int, **grid: Any) -> Path:
     sheet = LabelSheet(
         columns=_int_param(grid["columns"], "columns"), rows=_int_param(grid["rows"], "rows"),
-        **{key.removesuffix("_mm"): _float_param(grid[key], key)
+        **{key.removesuffix("_mm"): millimetres(grid[key], key)
            for key in SHEET_DEFAULTS if key.endswith("_mm")})
     books = label_books(actor, checkout_id, event_id, book_codes)
     return write_label_sheet_pdf(books, path, sheet,
@@ -127,8 +122,8 @@ def _labels_a4(actor: Actor, path: Path, checkout_id: str | None, event_id: str 
 def _labels_single(actor: Actor, path: Path, checkout_id: str | None, event_id: str | None,
                    book_codes: list[str] | None, width_mm: float, height_mm: float) -> Path:
     books = label_books(actor, checkout_id, event_id, book_codes)
-    return write_single_labels_pdf(books, path, _float_param(width_mm, "width_mm"),
-                                   _float_param(height_mm, "height_mm"))
+    return write_single_labels_pdf(books, path, millimetres(width_mm, "width_mm"),
+                                   millimetres(height_mm, "height_mm"))
 
 
 REPORTS: dict[str, ReportSpec] = {

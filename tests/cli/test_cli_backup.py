@@ -3,6 +3,7 @@ point 3). They need no login and no input (restore with --yes); check exits 1 on
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app import cli
 from app.cli import main
 from app.db import connection, integrity
 from app.db.models import AuditLog
@@ -177,6 +179,7 @@ def test_other_commands_make_a_start_backup_only_after_changes(capsys, dbfile, m
     """Opening a changed file from the command line backs it up first (reason start); opening
     it again with nothing changed (a login is no change) does not."""
     monkeypatch.setenv("ORDERBOOK_PASSWORD", PASSWORD)
+    monkeypatch.setattr(cli, "START_BACKUP_GAP", dt.timedelta(0))
     before = backups(dbfile, "start")
     assert run(capsys, dbfile, "--user", "boss", "series", "list")[0] == 0
     after_one = backups(dbfile, "start")
@@ -187,6 +190,25 @@ def test_other_commands_make_a_start_backup_only_after_changes(capsys, dbfile, m
     newest = backups(dbfile, "start")
     assert len(newest) == len(after_one) + 1 and len(after_one) >= len(before)
     assert max(last_number(p) for p in newest) == 20_050
+
+
+def test_a_script_of_many_changes_makes_one_start_backup_and_keeps_the_older_ones(
+        capsys, dbfile, monkeypatch):
+    """Review finding: a start backup before every command of a script copied the whole file
+    each time and pushed the manual and daily backups out of the ones kept. Now a command backs
+    up only when the newest backup is more than an hour old."""
+    monkeypatch.setenv("ORDERBOOK_PASSWORD", PASSWORD)
+    assert run(capsys, dbfile, "--user", "boss", "db", "keep", "3")[0] == 0
+    assert run(capsys, dbfile, "db", "backup")[0] == 0
+    manual = backups(dbfile, "manual")
+    starts = backups(dbfile, "start")
+    for _ in range(6):
+        code = run(capsys, dbfile, "--user", "boss", "stock", "register", "BJ", "--books", "1")[0]
+        assert code == 0
+    assert backups(dbfile, "start") == starts and backups(dbfile, "manual") == manual
+    monkeypatch.setattr(cli, "START_BACKUP_GAP", dt.timedelta(0))
+    assert run(capsys, dbfile, "--user", "boss", "series", "list")[0] == 0
+    assert len(backups(dbfile, "start")) == len(starts) + 1
 
 
 def test_network_location_is_warned_on_stderr_not_refused(capsys, dbfile, monkeypatch):

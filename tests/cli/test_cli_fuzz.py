@@ -44,7 +44,7 @@ NAMED = {
     "slip of no series": ("returning", ("slip", "show", "XX0000001"), "prefix"),
     "reversed range": ("returning", ("return", "enter", *E, "--merchant", ANXIN, "--state",
                                      "used", "0000009-0000001"), "backwards"),
-    "reversed range to seal": ("returned", ("seal", "create", *E, "FB-9",
+    "reversed range to seal": ("returned", ("seal", "create", *E, "--seal", "FB-9",
                                             "BJ0000012-BJ0000010"), "backwards"),
     "wrong state": ("returning", ("return", "enter", *E, "--merchant", ANXIN, "--state",
                                   "usedd", "1-5"), "invalid choice: 'usedd'"),

@@ -108,7 +108,7 @@ def test_worked_example_from_an_empty_database_to_the_archive(ob, tmp_path):
     assert done[ANXIN]["closed_out"] and done[ANXIN]["refund"] == "400.00"
     assert done[MARCO]["closed_out"] and done[MARCO]["shortfall"] == "0.00"
 
-    seal = data(ob, "seal", "create", "--event", EVENT, "FB-001", "--all")
+    seal = data(ob, "seal", "create", "--event", EVENT, "--seal", "FB-001", "--all")
     assert seal["count"] == 6 and seal["ranges"] == (
         "BJ0000010–0000012, BJ0000060, BJ0000099, BJ0000173")
     status = data(ob, "archive", "run", "--event", EVENT)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from app.domain.numbers import (
     NumberRange,
     SeriesFormat,
+    first_number,
     format_ranges,
     merge_ranges,
     parse_number,
@@ -204,3 +205,13 @@ def test_series_prefix_and_digits_are_validated():
     for bad in [2, 13, True, "7", 7.0]:
         with pytest.raises(InputError):
             validate_digits(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("typed", "first"), [
+    ("BJ0000017, 0000088", "BJ0000017"), ("bj0000201－0000210、215", "BJ0000201"),
+    ("BJ0000201到0000210", "BJ0000201"), ("BJ0000201〜0000210", "BJ0000201"),
+    (" １２０７ ", "1207"), ("BJ0000001-0000050", "BJ0000001"), ("", ""), (" , ", ""),
+])
+def test_first_number_is_read_as_the_range_parser_reads_it(typed, first):
+    """R3.1: the command line finds the merchant from the first number typed."""
+    assert first_number(typed) == first

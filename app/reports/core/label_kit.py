@@ -23,6 +23,25 @@ QUIET_MODULES = 10
 
 
 
+MAX_MM = 1000.0
+"""No label, sheet margin or gap is larger than a metre; a bigger number is a typo."""
+
+
+def millimetres(value: object, name: str) -> float:
+    """A label size, margin or gap in millimetres, from a number.
+
+    Raises:
+        InputError: not a number, not finite (NaN, infinity), negative or over a metre.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(_("{name} must be a number of millimetres.").format(name=name))
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number <= MAX_MM:
+        raise InputError(_("{name} must be between 0 and {max} mm.").format(
+            name=name, max=int(MAX_MM)))
+    return number
+
+
 def barcode_for(code: str, label_width: float) -> Code128:
     """Code 128 of `code` with the widest module from BAR_WIDTHS_MM that fits `label_width`.
 

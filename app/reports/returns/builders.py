@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.errors import InputError
 from app.i18n import _
+from app.reports.core.label_kit import millimetres
 from app.reports.returns.after_event import write_chase_pdf, write_reconciliation_pdf
 from app.reports.returns.forms import write_fine_notice_pdf, write_refund_receipt_pdf
 from app.reports.returns.labels import (
@@ -31,12 +32,6 @@ from app.services.core.actor import Actor
 SEAL_LABEL_DEFAULTS = {"event_id": None, "width_mm": 60.0, "height_mm": 40.0, "a4": False}
 """Optional parameters of ``seal_label``: the event to look in, the label-printer size, or one
 A4 page instead."""
-
-
-def _millimetres(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(_("{name} must be a number of millimetres.").format(name=name))
-    return float(value)
 
 
 def reconciliation_pdf(actor: Actor, path: Path, event_id: str) -> Path:
@@ -77,8 +72,8 @@ def seal_label_pdf(actor: Actor, path: Path, seal_id: str, event_id: str | None,
     seal = find_seal(actor, seal_id, event_id)
     if a4:
         return write_seal_a4_pdf(seal, path)
-    return write_seal_label_pdf(seal, path, _millimetres(width_mm, "width_mm"),
-                                _millimetres(height_mm, "height_mm"))
+    return write_seal_label_pdf(seal, path, millimetres(width_mm, "width_mm"),
+                                millimetres(height_mm, "height_mm"))
 
 
 def archive_label_pdf(actor: Actor, path: Path, event_id: str) -> Path:

@@ -31,6 +31,7 @@ from app.db.models import (
 )
 from app.domain.money import Money, format_money
 from app.domain.numbers import NumberRange, SeriesFormat, normalize_text, parse_number, parse_ranges
+from app.domain.returns import MISSING, WRITTEN_OFF
 from app.errors import AppError, InputError
 from app.i18n import _
 from app.services.core.actor import Actor
@@ -44,6 +45,10 @@ from app.services.returns.slips import series_longest_prefix_first, state_label
 class HistoryLine:
     """One thing that happened to the slip."""
 
+    kind: str
+    """What kind of thing, for scripts: registered, skipped, registration_voided, issued,
+    taken_back, entered, entry_undone, return_closed, chase_assigned, recovered, written_off,
+    write_off_reversed, details, sealed, archived."""
     at: dt.datetime | None
     """When (UTC)."""
     what: str
@@ -88,20 +93,22 @@ def _registration(series: Series, n: int, fmt: SeriesFormat) -> list[HistoryLine
     for batch in holding.order_by(StockBatch.registered_at):
         span = fmt.format_range(NumberRange(batch.first_no, batch.last_no))
         if batch.first_no <= n <= batch.last_no:
-            lines.append(HistoryLine(batch.registered_at, _("Registered as blank stock in {range}.")
-                                     .format(range=span), batch.registered_by))
+            lines.append(HistoryLine("registered", batch.registered_at, _(
+                "Registered as blank stock in {range}.").format(range=span),
+                batch.registered_by))
         else:
-            lines.append(HistoryLine(batch.registered_at, _(
+            lines.append(HistoryLine("skipped", batch.registered_at, _(
                 "Skipped in a gap when {range} was registered: {reason}").format(
                 range=span, reason=batch.gap_reason or ""), batch.registered_by))
         if batch.voided_at is not None:
-            lines.append(HistoryLine(batch.voided_at, _("Registration voided: {reason}").format(
-                reason=batch.void_reason or ""), batch.voided_by or ""))
+            lines.append(HistoryLine("registration_voided", batch.voided_at, _(
+                "Registration voided: {reason}").format(reason=batch.void_reason or ""),
+                batch.voided_by or ""))
     return lines
 
 
 def _issue(checkout: Checkout) -> HistoryLine:
-    return HistoryLine(checkout.signed_at, _(
+    return HistoryLine("issued", checkout.signed_at, _(
         "Issued to {brand} for event {code} (receipt {receipt}, signed by {signer}).").format(
         brand=Merchant.get_by_id(checkout.merchant_id).brand,
         code=Event.get_by_id(checkout.event_id).code, receipt=checkout.receipt_no,
@@ -112,33 +119,47 @@ def _checkouts(book: Book) -> list[HistoryLine]:
     lines = []
     for reversal in IssueReversal.select().where(IssueReversal.book == book):
         lines.append(_issue(Checkout.get_by_id(reversal.checkout_id)))
-        lines.append(HistoryLine(reversal.at, _("Book taken back to stock: {reason}").format(
-            reason=reversal.reason), reversal.by))
+        lines.append(HistoryLine("taken_back", reversal.at, _(
+            "Book taken back to stock: {reason}").format(reason=reversal.reason), reversal.by))
     if book.checkout_id:
         lines.append(_issue(Checkout.get_by_id(book.checkout_id)))
     return lines
 
 
-def _steps(slip: Slip) -> list[HistoryLine]:
-    ret = MerchantReturn.get_or_none((MerchantReturn.event == slip.event_id)
-                                     & (MerchantReturn.merchant == slip.merchant_id))
+def _steps(event_id: str, merchant_id: str, series_id: str, number: int,
+           was_missing: bool) -> list[HistoryLine]:
+    """Return-check entries of the number (undone ones too: undoing a first entry deletes its
+    slip row, not the step), and the return's close."""
+    ret = MerchantReturn.get_or_none((MerchantReturn.event == event_id)
+                                     & (MerchantReturn.merchant == merchant_id))
     if ret is None:
         return []
     lines = []
     for step in ReturnStep.select().where((ReturnStep.merchant_return == ret)
-                                          & (ReturnStep.series == slip.series_id)):
-        if not any(number == slip.number for number, _prev in json.loads(step.changes)):
+                                          & (ReturnStep.series == series_id)):
+        if not any(n == number for n, _prev in json.loads(step.changes)):
             continue
         how = _("all remaining of the book") if step.action == "remaining" else _("typed")
-        lines.append(HistoryLine(step.at, _("Return check: entered as {state} ({how}).").format(
+        lines.append(HistoryLine("entered", step.at, _(
+            "Return check: entered as {state} ({how}).").format(
             state=state_label(step.state), how=how), step.by))
         if step.undone_at is not None:
-            lines.append(HistoryLine(step.undone_at, _("That entry was undone."),
+            lines.append(HistoryLine("entry_undone", step.undone_at, _("That entry was undone."),
                                      step.undone_by or ""))
     if ret.closed_at is not None:
-        lines.append(HistoryLine(ret.closed_at, _("The merchant's return was closed."),
-                                 ret.closed_by or ""))
+        lines.append(_closed(ret, was_missing))
     return lines
+
+
+def _closed(ret: MerchantReturn, was_missing: bool) -> HistoryLine:
+    closing = AuditLog.select().where((AuditLog.action == "returns.close")
+                                      & (AuditLog.entity_id == ret.id)).order_by(
+        AuditLog.seq.desc()).first()
+    manager = json.loads(closing.after or "{}").get("chase_manager") if closing else None
+    what = (_("The merchant's return was closed; the slip went on the chase list of "
+              "{manager}.").format(manager=manager) if was_missing and manager
+            else _("The merchant's return was closed."))
+    return HistoryLine("return_closed", ret.closed_at, what, ret.closed_by or "")
 
 
 def _mentions(record: AuditLog, slip: Slip, fmt: SeriesFormat) -> bool:
@@ -159,11 +180,12 @@ def _chase(slip: Slip, fmt: SeriesFormat) -> list[HistoryLine]:
             continue
         after = json.loads(record.after or "{}")
         if record.action == "chase.assign":
-            what = _("Chase: assigned to {manager}, due {due}.").format(
+            kind, what = "chase_assigned", _("Chase: assigned to {manager}, due {due}.").format(
                 manager=after.get("manager", ""), due=after.get("due") or "-")
         else:
-            what = _("Recovered as {state}.").format(state=state_label(after.get("state", "")))
-        lines.append(HistoryLine(record.at, what, record.actor))
+            kind, what = "recovered", _("Recovered as {state}.").format(
+                state=state_label(after.get("state", "")))
+        lines.append(HistoryLine(kind, record.at, what, record.actor))
     return lines
 
 
@@ -171,10 +193,27 @@ def _fines(slip: Slip) -> list[HistoryLine]:
     lines = []
     for fine in Fine.select().where(Fine.slip == slip):
         amount = Money(fine.amount_fen)
-        what = (_("Written off and fined {amount}: {reason}") if fine.amount_fen > 0
-                else _("Write-off reversed ({amount}): {reason}"))
-        lines.append(HistoryLine(fine.at, what.format(amount=format_money(amount),
-                                                      reason=fine.reason), fine.by))
+        kind, what = (("written_off", _("Written off and fined {amount}: {reason}"))
+                      if fine.amount_fen > 0 else
+                      ("write_off_reversed", _("Write-off reversed ({amount}): {reason}")))
+        lines.append(HistoryLine(kind, fine.at, what.format(amount=format_money(amount),
+                                                            reason=fine.reason), fine.by))
+    return lines
+
+
+def _details(slip: Slip) -> list[HistoryLine]:
+    lines = []
+    for record in AuditLog.select().where((AuditLog.action == "returns.slip_details")
+                                          & (AuditLog.entity_id == slip.id)).order_by(
+            AuditLog.seq):
+        after = json.loads(record.after or "{}")
+        deal, deposit = after.get("deal_fen"), after.get("deposit_fen")
+        lines.append(HistoryLine("details", record.at, _(
+            "Customer details: {customer} {phone}, deal {deal}, deposit {deposit}.").format(
+            customer=after.get("customer") or "-", phone=after.get("phone") or "-",
+            deal=format_money(Money(deal)) if deal is not None else "-",
+            deposit=format_money(Money(deposit)) if deposit is not None else "-"),
+            record.actor))
     return lines
 
 
@@ -182,11 +221,12 @@ def _closing(slip: Slip) -> list[HistoryLine]:
     lines = []
     if slip.seal_id:
         seal = SealBatch.get_by_id(slip.seal_id)
-        lines.append(HistoryLine(seal.sealed_at, _("Sealed in seal batch {seal}.").format(
-            seal=seal.seal_no), seal.sealed_by))
+        lines.append(HistoryLine("sealed", seal.sealed_at, _(
+            "Sealed in seal batch {seal}.").format(seal=seal.seal_no), seal.sealed_by))
     archive = EventArchive.get_or_none(EventArchive.event == slip.event_id)
     if archive is not None:
-        lines.append(HistoryLine(archive.at, _("The event was archived."), archive.by))
+        lines.append(HistoryLine("archived", archive.at, _("The event was archived."),
+                                 archive.by))
     return lines
 
 
@@ -215,9 +255,13 @@ def slip_history(actor: Actor, number: str) -> SlipHistory:
         code = fmt.book_code(NumberRange(book.first_no, book.last_no))
         event = Event.get_by_id(book.event_id).code if book.event_id else ""
         brand = Merchant.get_by_id(book.merchant_id).brand if book.merchant_id else ""
+        if book.event_id and book.merchant_id and slip is None:
+            lines += _steps(book.event_id, book.merchant_id, series.id, n, False)
     label = book_state_label(state) if state != "not_registered" else _("Not registered")
     if slip is not None:
-        lines += _steps(slip) + _chase(slip, fmt) + _fines(slip) + _closing(slip)
+        was_missing = slip.recovered or slip.state in (MISSING, WRITTEN_OFF)
+        lines += (_steps(slip.event_id, slip.merchant_id, series.id, n, was_missing)
+                  + _chase(slip, fmt) + _fines(slip) + _details(slip) + _closing(slip))
         state, label = slip.state, state_label(slip.state)
     return SlipHistory(fmt.format(n), state, label, code, event, brand,
                        slip_info(slip) if slip is not None else None,

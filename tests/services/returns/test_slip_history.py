@@ -88,11 +88,35 @@ def test_the_whole_life_of_a_missing_slip(issued, actor):
     said = _said(h)
     assert said[2:] == [
         "Return check: entered as Used (typed).", "That entry was undone.",
-        "Return check: entered as Missing (typed).", "The merchant's return was closed.",
+        "Return check: entered as Missing (typed).",
+        "The merchant's return was closed; the slip went on the chase list of 王芳.",
         "Chase: assigned to 李娜, due 2026-04-01.", "Written off and fined ¥100.00: 客户丢失",
         "Write-off reversed (-¥100.00): 找到了", "Recovered as Used.", "The event was archived."]
     times = [line.at for line in h.lines]
     assert times == sorted(times)
+    assert [line.kind for line in h.lines] == [
+        "registered", "issued", "entered", "entry_undone", "entered", "return_closed",
+        "chase_assigned", "written_off", "write_off_reversed", "recovered", "archived"]
+
+
+def test_an_entry_undone_before_any_other_is_still_in_the_history(issued, actor):
+    """R3.1: undoing a slip's only entry removes its slip record, not the step."""
+    returns.mark_slips(actor, issued.event_id, issued.marco, "BJ0000173", "void")
+    returns.undo_last(actor, issued.event_id, issued.marco)
+    h = slip_history.slip_history(actor, "BJ0000173")
+    assert h.state == "issued" and h.details is None
+    assert _said(h)[2:] == ["Return check: entered as Void (typed).", "That entry was undone."]
+
+
+def test_customer_details_are_in_the_history(issued, actor):
+    from app.services.returns import slip_details
+
+    returns.mark_slips(actor, issued.event_id, issued.anxin, "BJ0000002", "used")
+    slip_details.set_slip_details(actor, "BJ0000002", "王先生", "13900000000", "18000", "2000")
+    slip_details.set_slip_details(actor, "BJ0000002", "", "", None, None)
+    said = _said(slip_history.slip_history(actor, "BJ0000002"))
+    assert said[-2:] == ["Customer details: 王先生 13900000000, deal ¥18,000.00, deposit "
+                         "¥2,000.00.", "Customer details: - -, deal -, deposit -."]
 
 
 def test_a_sealed_void_names_its_seal(issued, actor):
