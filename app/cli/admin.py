@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app.cli.core import (
     ENV_NEW_PASSWORD,
@@ -158,9 +159,9 @@ def user_list(ctx: Context) -> None:
         (_("Locked until"), lambda u: u.locked_until)]))
 
 
-def _user_change(**change: object) -> Callable[[Context], None]:
+def _user_change(**change: Any) -> Callable[[Context], None]:
     def run(ctx: Context) -> None:
-        values = dict(change)
+        values: dict[str, Any] = dict(change)
         if "role" in values:
             values["role"] = ctx.args.role
         info = users.update_user(ctx.actor, user_id(ctx.actor, ctx.args.name), **values)
@@ -330,6 +331,9 @@ def register_commands(tree: Tree) -> None:
     tree.alias("init", "db init", lambda p: p.add_argument("--admin"))
     tree.alias("demo", "db demo", lambda p: None)
     tree.alias("backup", "db backup", file_only)
-    tree.alias("restore", "db restore", lambda p: (p.add_argument("backup_file"),
-                                                   p.add_argument("--yes", action="store_true")))
+    def old_restore(p: argparse.ArgumentParser) -> None:
+        p.add_argument("backup_file")
+        p.add_argument("--yes", action="store_true")
+
+    tree.alias("restore", "db restore", old_restore)
     tree.alias("check", "db check", lambda p: p.add_argument("--full", action="store_true"))

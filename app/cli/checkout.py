@@ -156,5 +156,8 @@ def register_commands(tree: Tree) -> None:
     p.add_argument("book", help=_("book code or one of its slip numbers"))
     p.add_argument("--reason", required=True, help=_("why"))
 
-    tree.alias("checkouts", "checkout list",
-               lambda p: (p.add_argument("event"), p.set_defaults(merchant=None)))
+    def old_checkouts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("event")
+        p.set_defaults(merchant=None)
+
+    tree.alias("checkouts", "checkout list", old_checkouts)

@@ -139,7 +139,8 @@ def slip_show(ctx: Context) -> None:
 
 
 def _history(h: SlipHistory) -> None:
-    pairs = [(_("Slip"), h.number), (_("State"), h.state_label), (_("Book"), h.book),
+    pairs: list[tuple[str, object]] = [
+        (_("Slip"), h.number), (_("State"), h.state_label), (_("Book"), h.book),
              (_("Event"), h.event_code), (_("Merchant"), h.brand)]
     if h.details is not None:
         pairs += _detail_pairs(h.details)

@@ -76,8 +76,12 @@ def chase_reinstate(ctx: Context) -> None:
 
 def chase_fines(ctx: Context) -> None:
     merchant = ctx.merchant()
-    ctx.emit(chase.get_fines(ctx.actor, ctx.event().id, merchant.id),
-             lambda f: (_fines_said(f, merchant.brand), out("  " + ", ".join(f.slips))))
+
+    def said(fines: MerchantFines) -> None:
+        _fines_said(fines, merchant.brand)
+        out("  " + ", ".join(fines.slips))
+
+    ctx.emit(chase.get_fines(ctx.actor, ctx.event().id, merchant.id), said)
 
 
 def _deposit_fields(d: DepositStatus) -> None:
@@ -177,11 +181,15 @@ def archive_run(ctx: Context) -> None:
     ctx.emit(status, lambda s: out(_("Event {code} is archived.").format(code=ctx.args.event)))
 
 
+def _bag(bag: ArchiveBag) -> None:
+    table(bag.lines, [(_("Brand"), lambda line: line.brand),
+                      (_("Slips"), lambda line: line.slips),
+                      (_("Ranges"), lambda line: line.ranges)])
+    out(_("Total slips: {n}").format(n=bag.total_slips))
+
+
 def archive_bag(ctx: Context) -> None:
-    ctx.emit(archive.archive_bag(ctx.actor, ctx.event().id), lambda bag: (table(bag.lines, [
-        (_("Brand"), lambda line: line.brand), (_("Slips"), lambda line: line.slips),
-        (_("Ranges"), lambda line: line.ranges)]), out(_("Total slips: {n}").format(
-            n=bag.total_slips))))
+    ctx.emit(archive.archive_bag(ctx.actor, ctx.event().id), _bag)
 
 
 def archive_label(ctx: Context) -> None:

@@ -219,8 +219,11 @@ def field_table(pairs: list[tuple[str, Any]], widths: Sequence[float]) -> Table:
 class Dated(Protocol):
     """Anything with a first and last day (an event)."""
 
-    start_date: dt.date
-    end_date: dt.date
+    @property
+    def start_date(self) -> dt.date: ...
+
+    @property
+    def end_date(self) -> dt.date: ...
 
 
 def event_dates(event: Dated) -> str:
