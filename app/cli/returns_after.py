@@ -5,7 +5,9 @@ recovered or written off and fined (R3.3, R3.4), deposits closed out (R3.5), voi
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app.cli.core import Context, Tree, UsageError, coded, fields, out, table
 from app.domain.payments import PAYMENT_METHODS, payment_label
@@ -19,8 +21,11 @@ from app.services.returns.seals import SealInfo
 from app.services.returns.slips import state_label
 
 
-def _numbers(ctx: Context) -> str:
-    return " ".join(ctx.args.numbers)
+def _slips(ctx: Context) -> tuple[Any, str, Any]:
+    """The event, the typed numbers and the merchant they belong to."""
+    event = ctx.event()
+    numbers = " ".join(ctx.args.numbers)
+    return event, numbers, ctx.merchant_of_numbers(event, numbers)
 
 
 def chase_list(ctx: Context) -> None:
@@ -35,9 +40,7 @@ def chase_list(ctx: Context) -> None:
 
 
 def chase_assign(ctx: Context) -> None:
-    event = ctx.event()
-    numbers = _numbers(ctx)
-    merchant = ctx.merchant_of_numbers(event, numbers)
+    event, numbers, merchant = _slips(ctx)
     n = chase.assign_chase(ctx.actor, event.id, merchant.id, numbers, ctx.args.manager,
                            ctx.args.due)
     out(_("{n} slips of {brand} are chased by {manager}, due {due}.").format(
@@ -45,9 +48,7 @@ def chase_assign(ctx: Context) -> None:
 
 
 def chase_recover(ctx: Context) -> None:
-    event = ctx.event()
-    numbers = _numbers(ctx)
-    merchant = ctx.merchant_of_numbers(event, numbers)
+    event, numbers, merchant = _slips(ctx)
     n = chase.recover_slips(ctx.actor, event.id, merchant.id, numbers, ctx.args.state)
     out(_("{n} slips of {brand} recovered as {state}.").format(
         n=n, brand=merchant.brand, state=state_label(ctx.args.state)))
@@ -58,20 +59,13 @@ def _fines_said(f: MerchantFines, brand: str) -> None:
         brand=brand, n=len(f.slips), per=f.per_slip, total=f.total))
 
 
-def chase_write_off(ctx: Context) -> None:
-    event = ctx.event()
-    numbers = _numbers(ctx)
-    merchant = ctx.merchant_of_numbers(event, numbers)
-    fines = chase.write_off(ctx.actor, event.id, merchant.id, numbers, ctx.args.reason)
-    ctx.emit(fines, lambda f: _fines_said(f, merchant.brand))
-
-
-def chase_reinstate(ctx: Context) -> None:
-    event = ctx.event()
-    numbers = _numbers(ctx)
-    merchant = ctx.merchant_of_numbers(event, numbers)
-    fines = chase.reverse_write_off(ctx.actor, event.id, merchant.id, numbers, ctx.args.reason)
-    ctx.emit(fines, lambda f: _fines_said(f, merchant.brand))
+def _fining(change: Callable[..., MerchantFines]) -> Callable[[Context], None]:
+    """A command that writes off slips or takes a write-off back, then tells the fines."""
+    def run(ctx: Context) -> None:
+        event, numbers, merchant = _slips(ctx)
+        fines = change(ctx.actor, event.id, merchant.id, numbers, ctx.args.reason)
+        ctx.emit(fines, lambda f: _fines_said(f, merchant.brand))
+    return run
 
 
 def chase_fines(ctx: Context) -> None:
@@ -210,7 +204,7 @@ def _event(p: argparse.ArgumentParser, merchant: str = "") -> argparse.ArgumentP
     return p
 
 
-def _slips(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _numbers_arg(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("numbers", nargs="+", help=_("slip numbers, lists and ranges"))
     return p
 
@@ -221,22 +215,22 @@ def _register_chase(tree: Tree) -> None:
                            services=["chase.list"], shape=list[ChaseItem]), "none")
     p.add_argument("--manager", help=_("only this category manager's"))
     p.add_argument("--written-off", action="store_true", help=_("include written-off slips"))
-    p = _slips(_event(grp.command("assign", chase_assign, _(
+    p = _numbers_arg(_event(grp.command("assign", chase_assign, _(
         "name who chases missing slips and by when"), services=["chase.assign"]), "optional"))
     p.add_argument("--manager", required=True, help=_("category manager"))
     p.add_argument("--due", required=True, help=_("due date, YYYY-MM-DD"))
-    p = _slips(_event(grp.command("recover", chase_recover, _(
+    p = _numbers_arg(_event(grp.command("recover", chase_recover, _(
         "missing slips found again, with their state"), services=["chase.recover"]),
         "optional"))
     p.add_argument("--state", required=True, choices=RECOVERED_STATES,
                    type=coded(STATE_LABELS),
                    help=_("used, unused or void"))
     for verb, func, text, service in (
-            ("write-off", chase_write_off, _("write off missing slips and fine them"),
-             "chase.write_off"),
-            ("reinstate", chase_reinstate, _("take back a write-off made by mistake"),
-             "chase.reverse_write_off")):
-        p = _slips(_event(grp.command(verb, func, text, services=[service],
+            ("write-off", _fining(lambda *a: chase.write_off(*a)),
+             _("write off missing slips and fine them"), "chase.write_off"),
+            ("reinstate", _fining(lambda *a: chase.reverse_write_off(*a)),
+             _("take back a write-off made by mistake"), "chase.reverse_write_off")):
+        p = _numbers_arg(_event(grp.command(verb, func, text, services=[service],
                                       shape=MerchantFines), "optional"))
         p.add_argument("--reason", required=True, help=_("why"))
     _event(grp.command("fines", chase_fines, _("a merchant's fines for an event"),
