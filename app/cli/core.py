@@ -66,6 +66,17 @@ NOT_ON_COMMAND_LINE = {
 }
 """Registered write services no command names, and why (the one documented exception list)."""
 
+READS_ELSEWHERE = {
+    "events.get": "event show (finds the event by its code: events.find)",
+    "merchants.get": "merchant show (finds the merchant by its brand: merchants.find)",
+    "checkout.get": "checkout show (finds the checkout by its receipt number)",
+    "safety.backup_now": "db backup (on the file, no login, for scheduled tasks)",
+    "safety.list_backups": "db backups (on the file, no login)",
+    "safety.check": "db check --full (on the file, no login)",
+}
+"""Reads the GUI offers that a command gives another way (by code instead of id, or on the
+file without a login)."""
+
 
 class Tree:
     """Adds command groups to the top-level parser."""

@@ -10,7 +10,7 @@ import typing
 import pytest
 
 from app.cli import build_parser
-from app.cli.core import COMMANDS, NOT_ON_COMMAND_LINE
+from app.cli.core import COMMANDS, NOT_ON_COMMAND_LINE, READS_ELSEWHERE
 from app.services.core.base import REGISTRY
 from tests.cli.cases import CASES, fill
 from tests.cli.world import copy_stage
@@ -31,6 +31,15 @@ def test_every_write_service_is_reachable_from_the_command_line():
     writes = {name for name, info in SERVICES.items() if info.writes}
     assert writes - reachable - set(NOT_ON_COMMAND_LINE) == set()
     assert set(NOT_ON_COMMAND_LINE) <= writes - reachable, "listed but reachable after all"
+
+
+def test_every_read_the_gui_offers_has_a_command():
+    """Issue 8: every registered read service is named by a command, or listed in
+    `app.cli.core.READS_ELSEWHERE` with the command that gives it another way."""
+    reachable = {s for command in COMMANDS.values() for s in command.services}
+    reads = {name for name, info in SERVICES.items() if not info.writes}
+    assert reads - reachable - set(READS_ELSEWHERE) == set()
+    assert set(READS_ELSEWHERE) <= reads - reachable, "listed but named by a command after all"
 
 
 def test_commands_name_only_registered_services():

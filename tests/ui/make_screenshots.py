@@ -140,14 +140,15 @@ def trust_screens(window: MainWindow, out: Path) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from app.services.admin import audit, data_safety
-    from ui.admin.audit_view import chain_report_text
+    from ui.admin.audit_view import AuditView, chain_report_text
     from ui.admin.login_dialog import ChangePasswordDialog, FirstAdminDialog, LoginDialog
     from ui.admin.safety_menu import RestoreDialog
     from ui.admin.users_view import NewUserDialog
 
     ctx = window.ctx
-    window.pages[5].table.select_where(lambda e: e.action == "checkout.issue")
-    window.show_area(5)
+    audit_page = next(i for i, page in enumerate(window.pages) if isinstance(page, AuditView))
+    window.pages[audit_page].table.select_where(lambda e: e.action == "checkout.issue")
+    window.show_area(audit_page)
     grab(window, out / "6_AuditView_details.png")
     login = LoginDialog(window, "clerk", window.info.label)
     login.show_message(_wrong_login())
