@@ -148,3 +148,14 @@ def test_output_redirected_on_a_chinese_windows_is_utf8(stages, tmp_path):
                           env=env, capture_output=True, timeout=120)
     text = done.stdout.decode("utf-8")
     assert done.returncode == 0 and "¥600.00" in text and ANXIN in text
+
+
+def test_an_import_ends_with_a_sentence_not_a_record(orderbook, stages, tmp_path):
+    """Issue 8: `orderbook merchant import` said ImportSummary(merchants_created=5, …)."""
+    from tests.cli.cases import fill
+
+    db = copy_stage(stages, "planned", tmp_path / "db.sqlite3")
+    (workbook,) = fill(("{workbook}",), db, tmp_path)
+    done = orderbook("--db", str(db), "merchant", "import", workbook)
+    assert done.code == 0 and "ImportSummary" not in done.out
+    assert done.out.startswith("Merchants added: 1, changed: 0, unchanged: 0.\nEstimates set: 1")
