@@ -17,7 +17,14 @@ from app.reports.checkout.requisition import (
     totals,
 )
 from app.reports.core.layout import event_dates, form_header
-from app.reports.core.xlsx import BOLD, MONEY_FORMAT, header_row, money_cell, title_lines
+from app.reports.core.xlsx import (
+    BOLD,
+    MONEY_FORMAT,
+    header_row,
+    money_cell,
+    save_workbook,
+    title_lines,
+)
 from app.services.checkout.plan import PlanLine
 from app.services.events.events import EventInfo
 
@@ -47,5 +54,4 @@ def write_requisition_xlsx(event: EventInfo, lines: Sequence[PlanLine], path: Pa
         cell.number_format = MONEY_FORMAT
     for cell in ws[ws.max_row]:
         cell.font = BOLD
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.i18n import _
 from app.reports.core.layout import event_dates, form_header
-from app.reports.core.xlsx import BOLD, header_row, title_lines
+from app.reports.core.xlsx import BOLD, header_row, save_workbook, title_lines
 from app.reports.returns.after_event import (
     audit_anchor,
     chase_scope,
@@ -59,8 +59,7 @@ def write_reconciliation_xlsx(form: ReconciliationForm, path: Path) -> Path:
     for row in _reconciliation_rows(form):
         ws.append(row)
     _bold_last_row(ws)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 def chase_headers_xlsx() -> list[str]:
@@ -90,5 +89,4 @@ def write_chase_xlsx(form: ChaseForm, path: Path) -> Path:
     for (cell,) in ws.iter_rows(min_row=head + 1, min_col=6, max_col=6):
         cell.number_format = DATE_FORMAT
     ws.auto_filter.ref = f"A{head}:G{max(ws.max_row, head)}"
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.i18n import _
 from app.reports.core.layout import FormHeader, form_header
-from app.reports.core.xlsx import header_row, title_lines
+from app.reports.core.xlsx import header_row, save_workbook, title_lines
 from app.reports.stock.stock_pdf import (
     gap_headers,
     range_headers,
@@ -56,5 +56,4 @@ def write_stock_xlsx(items: Sequence[SeriesStock], path: Path) -> Path:
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title[:31]
         _stock_sheet(ws, header, headers, widths, rows)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

@@ -15,6 +15,7 @@ import datetime as dt
 import decimal
 import functools
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -245,7 +246,9 @@ def require_text(value: object, label: str, max_len: int = 200, *, allow_empty: 
     """Trimmed text of at most `max_len` characters.
 
     Raises:
-        InputError: empty (unless allowed), too long, or containing control characters.
+        InputError: empty (unless allowed), too long, or containing control characters or
+            invisible/direction-changing ones (bidi controls, zero-width characters), which
+            could make a name look like another.
     """
     from app.errors import InputError
 
@@ -258,4 +261,7 @@ def require_text(value: object, label: str, max_len: int = 200, *, allow_empty: 
     if any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         raise InputError(_("{field} contains characters that cannot be stored.").format(
             field=label))
+    if any(unicodedata.category(ch) == "Cf" for ch in text):
+        raise InputError(_("{field} contains invisible or direction-changing characters (from "
+                           "copying and pasting?); type it again.").format(field=label))
     return text

@@ -185,6 +185,17 @@ def _map_header(cells: Sequence[Cell], spec: SheetSpec, sheet: Sheet,
     return positions
 
 
+def _value(cell: Cell, key: str, sheet: Sheet, problems: list[Problem]) -> str:
+    """A data cell's text; a formula is a problem, never imported (it could be a crafted one,
+    and what it shows depends on the program that last saved the file)."""
+    if cell.data_type == "f":
+        problems.append((sheet.title, cell.row, sheet.headers.get(key, key), _(
+            "This cell holds a formula ({formula}); type the value itself: formulas are not "
+            "imported.").format(formula=str(cell.value)[:40])))
+        return ""
+    return cell_text(cell, key)
+
+
 def read_sheet(ws: Worksheet, spec: SheetSpec, problems: list[Problem]) -> Sheet:
     """Header (first non-blank row) and non-blank data rows of a sheet."""
     sheet, positions = Sheet(ws.title), None
@@ -197,21 +208,21 @@ def read_sheet(ws: Worksheet, spec: SheetSpec, problems: list[Problem]) -> Sheet
             if any(cell_text(c) for c in cells):
                 positions = _map_header(cells, spec, sheet, problems)
             continue
-        values = {key: cell_text(cells[i], key) for i, key in positions.items()}
+        values = {key: _value(cells[i], key, sheet, problems) for i, key in positions.items()}
         if any(values.values()):
             sheet.rows.append(Row(cells[0].row, values))
     return sheet
 
 
 def open_workbook(path: Path) -> Workbook:
-    """The workbook's values (cached results for formulas).
+    """The workbook as saved: text, numbers, and formulas as formulas (they are refused).
 
     Raises:
         AppError: the file is missing or unreadable. InputError: not an .xlsx workbook.
     """
     try:
         with path.open("rb") as fh:
-            return openpyxl.load_workbook(fh, data_only=True)
+            return openpyxl.load_workbook(fh, data_only=False)
     except OSError as exc:
         raise AppError(_("'{name}' cannot be read: {reason}").format(
             name=path.name, reason=exc.strerror or exc)) from exc

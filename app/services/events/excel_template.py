@@ -12,8 +12,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.errors import AppError
 from app.i18n import _
+from app.reports.core.xlsx import save_workbook
 from app.services.core.actor import Actor
 from app.services.core.base import query
 from app.services.events.events import MAX_ESTIMATE, get_event, list_estimates
@@ -110,9 +110,4 @@ def export_template(actor: Actor, path: str | Path, event_id: str | None = None)
     _fill_sheet(est_ws, ESTIMATES, estimates)
     _estimate_validation(est_ws)
     _add_help(wb)
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise AppError(_("'{name}' cannot be written: {reason}").format(
-            name=path.name, reason=exc.strerror or exc)) from exc
-    return path
+    return save_workbook(wb, path)
