@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.errors import Conflict
+from app.i18n import _
 from app.services.admin import settings, users
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
@@ -28,10 +30,11 @@ def load_demo(actor: Actor | None = None, *, after_event: bool = False) -> dict[
     out as in DOMAIN.md (安信地板 3 books, 马可波罗瓷砖 1 book), three more merchants planned.
     With `after_event`, their returns are entered as in the worked example (see
     `enter_demo_returns`).
-    Without an actor it acts as the first administrator; in a database without users it first
-    creates the users admin, clerk, manager and finance, all with the password `DEMO_PASSWORD`.
+    Without an actor the database must be empty: it first creates the users admin, clerk,
+    manager and finance, all with the password `DEMO_PASSWORD`, and acts as admin.
     Returns ids by name.
     """
+    own = actor is None
     if actor is None:
         actor = _demo_actor()
     settings.update_settings(actor, organization="上海家博会组委会")
@@ -57,6 +60,8 @@ def load_demo(actor: Actor | None = None, *, after_event: bool = False) -> dict[
     checkout.checkout_merchant(actor, event.id, marco.id, "李明", "wechat", "")
     if after_event:
         enter_demo_returns(actor, ids)
+    if own:
+        users.logout(actor)  # the demo's own admin session ends with it
     return ids
 
 
@@ -82,7 +87,7 @@ def enter_demo_returns(actor: Actor, ids: dict[str, str]) -> None:
 
 def _demo_actor() -> Actor:
     if users.has_users():
-        return users.first_admin()
+        raise Conflict(_("This database is in use already; the demo loads into an empty one."))
     actor = users.setup_admin("admin", DEMO_PASSWORD, "管理员")
     for name, role, display in DEMO_USERS:
         users.create_user(actor, name, role, DEMO_PASSWORD, display)

@@ -14,22 +14,38 @@ from app import i18n
 from app.db import connection
 from app.services.core.actor import Actor
 
-ADMIN = Actor("tester", "admin")
 TEST_PASSWORD = "test-password"
 _HASH: list[str] = []
 
 
+def session_token(username: str) -> str:
+    """The login session secret `add_user` opens for a test user (tests act through it)."""
+    return f"test-session-{username}"
+
+
+def as_user(username: str, role: str = "clerk") -> Actor:
+    """The logged-in actor of a user made by `add_user` (the role it claims does not matter:
+    services read the role from the database)."""
+    return Actor(username, role, session_token(username))
+
+
+ADMIN = as_user("tester", "admin")
+
+
 def add_user(username: str, role: str) -> Actor:
-    """A user straight in the database (test set-up, no admin needed); password TEST_PASSWORD.
-    The Argon2 hash is computed once per run: hashing is deliberately slow."""
-    from app.db.models import User
+    """A user straight in the database with an open login session (test set-up, no admin
+    needed); password TEST_PASSWORD. The Argon2 hash is computed once per run: hashing is
+    deliberately slow."""
+    from app.db.models import Session, User
+    from app.services.core.logins import token_hash
 
     if not _HASH:
         from argon2 import PasswordHasher
 
         _HASH.append(PasswordHasher().hash(TEST_PASSWORD))
-    User.create(username=username, role=role, password_hash=_HASH[0])
-    return Actor(username, role)
+    row = User.create(username=username, role=role, password_hash=_HASH[0])
+    Session.create(user=row, token_hash=token_hash(session_token(username)))
+    return as_user(username, role)
 
 
 @pytest.fixture(autouse=True)

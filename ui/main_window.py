@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import LANGUAGES, _
+from app.services.admin import users
 from app.services.core import session
 from app.services.core.actor import Actor
 from app.services.core.permissions import allowed, role_label
@@ -55,6 +57,8 @@ def areas() -> list[tuple[str, AreaFactory, str]]:
             (_("Audit trail"), AuditView, "audit.list"),
             (_("Users"), UsersView, "users.list")]
 
+
+log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     """Left navigation, one stacked page per area, File/Settings/Data safety/Help menus; only
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
     def log_out(self) -> bool:
         """Log out and let the next user log in; cancelling the login closes the window."""
         self.ctx.ops.wait_for_workers()
+        self._end_session()
         visible = self.isVisible()
         self.hide()
         actor = log_in(self, self.ctx.settings, database=self.info.label)
@@ -183,6 +188,13 @@ class MainWindow(QMainWindow):
         if visible:
             self.show()
         return True
+
+    def _end_session(self) -> None:
+        """The user leaves: their login session can no longer be used."""
+        try:
+            users.logout(self.ctx.actor)
+        except Exception:  # noqa: BLE001 - the database may be gone; the session dies with us
+            log.warning("could not end the login session", exc_info=True)
 
     def change_password(self) -> None:
         """The logged-in user changes their password."""
@@ -239,6 +251,7 @@ class MainWindow(QMainWindow):
         """Qt override: finish background work, remember the window geometry."""
         self.ctx.ops.wait_for_workers()
         self.safety.stop()
+        self._end_session()
         self.ctx.settings.geometry = self.saveGeometry()
         self.ctx.settings.sync()
         super().closeEvent(event)

@@ -146,7 +146,11 @@ def _run(args: argparse.Namespace) -> int:
     if command.opens:
         _refuse_missing_file(args.db)
         connection.open_database(args.db)
-    code = command.func(Context(args))
+    ctx = Context(args)
+    try:
+        code = command.func(ctx)
+    finally:
+        ctx.log_out()
     return EXIT_OK if code is None else code
 
 

@@ -22,13 +22,11 @@ from app.cli.core import (
     Context,
     Tree,
     coded,
-    fields,
     os_user,
-    out,
     secret,
-    table,
     user_id,
 )
+from app.cli.output import fields, out, table
 from app.db import backup, connection, integrity, location, migrations
 from app.db.backup import BackupInfo
 from app.errors import AppError, InputError

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.core import Context, Tree, coded, fields, local_datetime, out, table
+from app.cli.core import Context, Tree, coded, local_datetime
+from app.cli.output import fields, out, table
 from app.domain.payments import PAYMENT_METHODS, payment_label
 from app.errors import NotFound
 from app.i18n import _

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.core import Context, Tree, fields, out, table
+from app.cli.core import Context, Tree
+from app.cli.output import fields, out, table
 from app.i18n import _
 from app.services.events import events, excel_io, excel_template, merchants
 from app.services.events.events import EstimateInfo, EventInfo, kind_label

@@ -7,7 +7,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.core import Context, Tree, UsageError, out
+from app.cli.core import Context, Tree, UsageError
+from app.cli.output import out
 from app.i18n import _
 
 REPORT_NAMES = ("stock", "requisition", "checkout_sheet", "deposit_receipt", "labels_a4",

@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import re
 
-from app.cli.core import Context, Tree, coded, fields, out, table
+from app.cli.core import Context, Tree, coded
+from app.cli.output import fields, out, table
 from app.domain.numbers import SeriesFormat, format_ranges, ranges_from_numbers
 from app.domain.returns import NOT_ENTERED, RETURN_STATES, STATE_LABELS, Counts
 from app.i18n import _

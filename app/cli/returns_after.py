@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.cli.core import Context, Tree, UsageError, coded, fields, out, table
+from app.cli.core import Context, Tree, UsageError, coded
+from app.cli.output import fields, out, table
 from app.domain.payments import PAYMENT_METHODS, payment_label
 from app.domain.returns import RECOVERED_STATES, STATE_LABELS
 from app.i18n import _

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.core import Context, Tree, UsageError, fields, out, table
+from app.cli.core import Context, Tree, UsageError
+from app.cli.output import fields, out, table
 from app.i18n import _
 from app.services.core import books
 from app.services.core.books import BookInfo, state_label

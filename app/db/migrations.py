@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from app.db.models import ALL_MODELS, RETURN_MODELS, AuditHead, Meta
+from app.db.models import ALL_MODELS, RETURN_MODELS, TRUST_MODELS, AuditHead, Meta
 from app.errors import DatabaseError
 from app.i18n import _
 
@@ -24,8 +24,13 @@ def _v2_returns(db: Database) -> None:
     db.create_tables(RETURN_MODELS)
 
 
+def _v3_trust(db: Database) -> None:
+    """Version 3: login sessions (issue 9)."""
+    db.create_tables(TRUST_MODELS)
+
+
 # STEPS[i] upgrades a file of version i+1 to version i+2. Version 1 is the first release.
-STEPS: list[Callable[[Database], None]] = [_v2_returns]
+STEPS: list[Callable[[Database], None]] = [_v2_returns, _v3_trust]
 CURRENT_VERSION = 1 + len(STEPS)
 
 

@@ -349,13 +349,28 @@ class EventArchive(BaseModel):
     note = TextField(default="")
 
 
+class Session(BaseModel):
+    """A login. Services act only for an open session of an active user (issue 9): an `Actor`
+    made up in code has no session and is refused. Only a hash of the session's secret is
+    stored, so reading the database does not give anyone a session."""
+
+    user = ForeignKeyField(User, backref="sessions", on_delete="RESTRICT")
+    token_hash = CharField(unique=True, max_length=64)
+    started_at = DateTimeField(default=utcnow)
+    ended_at = DateTimeField(null=True)
+
+
 RETURN_MODELS: list[type[BaseModel]] = [
     MerchantReturn, SealBatch, Slip, ReturnStep, Fine, DepositCloseOut, EventArchive,
 ]
 """Added in schema version 2 (issue 4: after the event)."""
 
 
+TRUST_MODELS: list[type[BaseModel]] = [Session]
+"""Added in schema version 3 (issue 9: trust, second round)."""
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Meta, Setting, Series, StockBatch, Merchant, Event, EventManager, Estimate, Checkout, Book,
-    DepositEntry, IssueReversal, User, AuditHead, AuditLog, *RETURN_MODELS,
+    DepositEntry, IssueReversal, User, AuditHead, AuditLog, *RETURN_MODELS, *TRUST_MODELS,
 ]

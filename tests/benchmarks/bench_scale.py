@@ -25,8 +25,8 @@ from app.services.events import events, merchants
 from app.services.stock import registration as stock
 from app.services.stock import report as stock_report
 
-ACTOR = Actor("bench", "admin")
-PASSWORD = "bench-password"
+ACTOR = Actor("bench", "admin")  # replaced by the logged-in actor in set-up
+PASSWORD = "Ob!k8-zz-31qm"
 
 
 def timed(label: str, func):  # noqa: ANN001, ANN201 - tiny script helper
@@ -60,7 +60,8 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="orderbook-bench-"))
     connection.open_database(tmp / "bench.sqlite3")
-    users.setup_admin(ACTOR.username, PASSWORD)
+    global ACTOR
+    ACTOR = users.setup_admin(ACTOR.username, PASSWORD)
     series = stock.create_series(ACTOR, "BJ", 9, 50)
     books = args.slips // 50
     _, ours = timed(f"register {args.slips:,} slips ({books:,} books)",

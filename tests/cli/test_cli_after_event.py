@@ -27,7 +27,7 @@ def dbfile(tmp_path: Path, monkeypatch) -> str:
     connection.open_database(path)
     try:
         ids = load_demo(after_event=True)
-        admin = users.first_admin()
+        admin = users.login("admin", DEMO_PASSWORD)
         returns.close_return(admin, ids["event"], ids["安信地板"])
         seals.seal_voids(admin, ids["event"], "F-2026-001", "BJ0000173")
     finally:

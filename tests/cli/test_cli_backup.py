@@ -18,8 +18,7 @@ from app import cli
 from app.cli import main
 from app.db import connection, integrity
 from app.db.models import AuditLog
-from app.services.admin import audit
-from app.services.core.actor import Actor
+from app.services.admin import audit, users
 from tests.services.damaged_files import damage_table_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,7 +118,7 @@ def test_restore_with_yes_keeps_the_replaced_file_and_records_it(capsys, dbfile)
         assert row.action == "safety.restore" and row.actor.startswith("cli:")
         after = json.loads(row.after)
         assert after["backup"] == str(saved) and after["via"] == "command line"
-        assert audit.verify_chain(Actor("boss", "admin")).ok
+        assert audit.verify_chain(users.login("boss", PASSWORD)).ok
     finally:
         connection.close_database()
 

@@ -12,16 +12,15 @@ from pathlib import Path
 
 from app.db import connection
 from app.services.checkout import checkouts, plan
-from app.services.core.actor import Actor
 from app.services.events import events, merchants
 from app.services.returns import chase, deposits, seals
 from app.services.returns import entry as returns
 from app.services.stock import registration
-from tests.conftest import TEST_PASSWORD, add_user
+from tests.conftest import TEST_PASSWORD, add_user, as_user
 
 PASSWORD = TEST_PASSWORD
 EVENT, ANXIN, MARCO = "2026-SH-01", "安信地板", "马可波罗瓷砖"
-BOSS = Actor("boss", "admin")
+BOSS = as_user("boss", "admin")
 STAGES = ("stocked", "planned", "issued", "returning", "returned", "resolved", "closed_out",
           "sealed", "archived")
 """Each stage is the one before plus:

@@ -27,6 +27,7 @@ from app.services.checkout import plan
 from app.services.core.actor import Actor
 from app.services.events import events
 from app.services.stock import registration as stock
+from tests.conftest import as_user
 
 SERIES = "CC"
 EVENT = "CONC-01"
@@ -123,7 +124,7 @@ def main(argv: list[str]) -> int:
     role, url, username, seed, seconds = argv[1], argv[2], argv[3], int(argv[4]), float(argv[5])
     try:
         connection.open_database(url, create=False)
-        worker = Worker(Actor(username, "clerk"), random.Random(seed))
+        worker = Worker(as_user(username, "clerk"), random.Random(seed))
         choose = getattr(worker, role)
         _say({"ready": True})
         if sys.stdin.readline().strip() != "go":

@@ -89,10 +89,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from app.services.core.actor import Actor
+from tests.conftest import as_user
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTOR = Actor("tester", "admin")
+ACTOR = as_user("tester", "admin")
 CHILD_TIMEOUT = 120.0
 POINTS = ("early", "middle", "late", "commit", "race")
 

@@ -8,6 +8,7 @@ from app import i18n
 from app.demo import load_demo
 from app.services.checkout.checkouts import CheckoutInfo, list_checkouts
 from app.services.core.actor import Actor
+from tests.conftest import ADMIN
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def zh(english):
 def demo(db, zh) -> dict[str, str]:
     """The worked example: 安信地板 (3 books) and 马可波罗瓷砖 (1 book) checked out, three more
     merchants planned; ids by name."""
-    return load_demo()
+    return load_demo(ADMIN)
 
 
 @pytest.fixture

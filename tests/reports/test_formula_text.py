@@ -84,7 +84,7 @@ def test_a_real_formula_in_an_imported_file_is_refused_naming_the_cell(demo, act
         excel_io.import_workbook(actor, tmp_path / "f.xlsx")
     assert {(p[0], p[1], p[2]) for p in refused.value.problems} >= {
         ("商家", 2, "公司"), ("预估", 2, "预估单量*")}
-    assert "formula" in refused.value.message
+    assert "=100*2" in refused.value.message
     assert "新品牌" not in {m.brand for m in merchants.list_merchants(actor)}
 
 

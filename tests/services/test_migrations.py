@@ -10,11 +10,10 @@ import pytest
 from app.db import connection, location, migrations
 from app.db.models import Meta, Series, database
 from app.errors import DatabaseError
-from app.services.core.actor import Actor
 from app.services.stock import registration as stock
-from tests.conftest import add_user
+from tests.conftest import add_user, as_user
 
-ACTOR = Actor("tester", "admin")
+ACTOR = as_user("tester", "admin")
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from app.services.events import events, merchants
 from app.services.stock import batches as stock_batches
 from app.services.stock import registration as stock
 from tests.conftest import ADMIN as TESTER
-from tests.conftest import TEST_PASSWORD, add_user
+from tests.conftest import TEST_PASSWORD, add_user, as_user
 from tests.services.conftest import row_counts
 
 ANONYMOUS = {"users.login", "users.setup_admin"}
@@ -274,14 +274,14 @@ def test_rule_the_role_comes_from_the_database_not_the_actor(world):
     """Actor("li", "admin") for a clerk is still a clerk; Actor("boss", "clerk") for an admin
     is still an admin; a role changed in the database applies at the next call."""
     add_user("li", CLERK)
-    liar = Actor("li", ADMIN)
+    liar = as_user("li", ADMIN)
     for name in ("settings.update", "stock.create_series", "users.create", "users.list",
                  "audit.verify"):
         assert isinstance(call_as(name, liar, world), PermissionDenied), name
     assert authorize(liar, "merchants.list") == Actor("li", CLERK)
 
     add_user("boss", ADMIN)
-    modest = Actor("boss", CLERK)
+    modest = as_user("boss", CLERK)
     for name in ("settings.update", "stock.create_series", "users.list", "audit.verify"):
         assert not isinstance(call_as(name, modest, world), PermissionDenied), name
 

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import i18n  # noqa: E402
-from app.demo import load_demo  # noqa: E402
+from app.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from app.services.admin import users  # noqa: E402
 from app.services.checkout import plan  # noqa: E402
 from app.services.core import session  # noqa: E402
@@ -60,7 +60,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     session.open_session(str(tmp / "demo.sqlite3"))
     ids = load_demo(after_event=True)
-    actor = users.first_admin()
+    actor = users.login("admin", DEMO_PASSWORD)
     ctx = make_context(UiSettings(str(tmp / "ui.ini")), actor)
     view = AfterEventView(ctx)
     view.resize(*SIZE)

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import i18n
-from app.demo import load_demo
+from app.demo import DEMO_PASSWORD, load_demo
 from app.services.admin import users
 from app.services.core import session
 from app.services.returns import entry as returns
@@ -36,7 +36,7 @@ install_qt_translator(app, lang)
 tmp = Path(tempfile.mkdtemp())
 session.open_session(str(tmp / "demo.sqlite3"))
 ids = load_demo()
-actor = users.first_admin()
+actor = users.login("admin", DEMO_PASSWORD)
 ctx = make_context(UiSettings(str(tmp / "ui.ini")), actor)
 e, a = ids["event"], ids["安信地板"]
 returns.mark_slips(actor, e, a, "BJ0000017, 0000088, 0000149", "missing")

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
 from app import i18n  # noqa: E402
-from app.demo import load_demo  # noqa: E402
+from app.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from app.services.admin import users  # noqa: E402
 from app.services.core import session
 from ui.common.context import make_context  # noqa: E402
@@ -44,7 +44,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     info = session.open_session(str(tmp / "demo.sqlite3"))
     load_demo()
-    ctx = make_context(UiSettings(str(tmp / "ui.ini")), users.first_admin())
+    ctx = make_context(UiSettings(str(tmp / "ui.ini")), users.login("admin", DEMO_PASSWORD))
     window = MainWindow(ctx, info)
     window.resize(WIDTH, HEIGHT)
     window.show()

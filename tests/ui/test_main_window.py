@@ -9,7 +9,6 @@ from app import i18n
 from app.domain.money import Money
 from app.services.admin import settings
 from app.services.core import session
-from app.services.core.actor import Actor
 from app.services.events import events
 from app.services.stock import registration as stock
 from tests.conftest import TEST_PASSWORD
@@ -68,7 +67,7 @@ def test_opening_another_database_reloads_the_views(window, actor, tmp_path, mon
     window.open_database()
     assert window.info.label == str(other)
     assert str(other) in window.windowTitle()
-    stock.create_series(actor, "ZZ", 5, 10)
+    stock.create_series(window.ctx.actor, "ZZ", 5, 10)
     window.ctx.bridge.data_changed.emit()
     assert [s.prefix for s in window.pages[0].series_table.model.rows()] == ["ZZ"]
 
@@ -105,7 +104,6 @@ def test_start_with_demo_opens_the_database_and_shows_the_window(qtbot, qapp, tm
                                                                  monkeypatch, messages):
     monkeypatch.setattr(ui_main, "UiSettings", lambda: UiSettings(str(tmp_path / "ui.ini")))
     drive(monkeypatch, LoginDialog, lambda d: (d.password.setText("orderbook"), press_ok(d)))
-    actor = Actor("admin", "admin")
     args = ui_main.parse_args(["--db", str(tmp_path / "demo.sqlite3"), "--demo",
                                "--lang", "zh_CN"])
     try:
@@ -113,7 +111,7 @@ def test_start_with_demo_opens_the_database_and_shows_the_window(qtbot, qapp, tm
         qtbot.addWidget(window)
         assert i18n.language() == "zh_CN"
         assert window.nav.item(0).text() == "号段与库存"
-        assert [e.code for e in events.list_events(actor)] == ["2026-SH-01"]
+        assert [e.code for e in events.list_events(window.ctx.actor)] == ["2026-SH-01"]
         assert window.pages[4].checkouts_table.model.rowCount() == 2
     finally:
         session.close_session()

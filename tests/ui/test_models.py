@@ -11,6 +11,7 @@ from app.services.checkout import plan
 from app.services.events import events, merchants
 from app.services.stock import registration as stock
 from app.services.stock import report as stock_report
+from tests.conftest import ADMIN
 from ui.checkout.checkout_view import CheckoutMerchantTableModel, CheckoutTableModel
 from ui.checkout.plan_view import PlanLineTableModel
 from ui.common.table_model import RIGHT, SORT_ROLE
@@ -23,7 +24,7 @@ from ui.stock.stock_view import GapTableModel, SeriesTableModel, StockRangeTable
 @pytest.fixture
 def demo(db, actor):
     """The demo data set, plus a gap so the gap table has a row."""
-    ids = load_demo()
+    ids = load_demo(ADMIN)
     stock.register_range(actor, ids["series"], "BJ0002001-BJ0002050", "跳过一批")
     return ids
 

@@ -3,8 +3,7 @@ when a user who may use them logs in."""
 
 from __future__ import annotations
 
-from app.services.core.actor import Actor
-from tests.conftest import add_user
+from tests.conftest import add_user, as_user
 from ui.checkout.checkout_view import CheckoutView
 from ui.stock.stock_view import StockView
 
@@ -22,7 +21,7 @@ def test_a_clerk_sees_no_new_series_button_and_an_admin_does(qtbot, ctx):
 
 def test_finance_sees_no_checkout_buttons(qtbot, ctx):
     add_user("zhang.finance", "finance")
-    ctx.switch_actor(Actor("zhang.finance", "finance"))
+    ctx.switch_actor(as_user("zhang.finance", "finance"))
     view = CheckoutView(ctx)
     qtbot.addWidget(view)
     assert view.checkout_button.isHidden() and view.extra_button.isHidden()

@@ -7,6 +7,7 @@ own words inside the dialog; a wrong password never opens a second box.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app.errors import AppError
@@ -82,9 +83,19 @@ class LoginDialog(MessageDialog):
             self.show_message(result.message)
             self.password.clear()
             self.password.setFocus()
+            if result.wait:
+                self._hold(result.wait, result.message)
             return False
         self.actor = result.actor
         return True
+
+    def _hold(self, seconds: float, message: str) -> None:
+        """After wrong passwords in a row: no next try until the wait is over."""
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.show_message(message + " " + _("Wait {n} seconds before the next try.").format(
+            n=max(1, round(seconds))))
+        QTimer.singleShot(int(seconds * 1000), lambda: ok.setEnabled(True))
 
 
 class FirstAdminDialog(MessageDialog):

@@ -130,7 +130,8 @@ class UsersView(AreaView):
         user = self.table.selected()
         for btn in (self.role_button, self.active_button, self.reset_button):
             btn.setEnabled(user is not None)
-        self.unlock_button.setEnabled(user is not None and user.locked_until is not None)
+        self.unlock_button.setEnabled(user is not None and (
+            user.locked_until is not None or user.failed_logins > 0))
         self.active_button.setText(_("Enable") if user and not user.active else _("Disable"))
 
     def reload(self) -> None:

@@ -7,10 +7,10 @@ the registry.
 
 from __future__ import annotations
 
-from app.db.models import User
 from app.errors import PermissionDenied
 from app.i18n import N_, _
 from app.services.core.actor import Actor
+from app.services.core.logins import session_user
 
 CLERK, MANAGER, FINANCE, ADMIN = "clerk", "manager", "finance", "admin"
 ROLES = {CLERK: N_("Order clerk"), MANAGER: N_("Category manager"), FINANCE: N_("Finance"),
@@ -121,16 +121,15 @@ def allowed(role: str, service_name: str) -> bool:
 
 
 def authorize(actor: Actor, service_name: str) -> Actor:
-    """The actor with the role the database gives it, if that role may call the service.
+    """The actor of an open login session, with the role the database gives its user now, if
+    that role may call the service.
 
     Raises:
-        PermissionDenied: unknown or disabled user, or the role may not call the service.
+        PermissionDenied: no open session (see `logins.session_user`), a disabled or locked
+            user, or a role that may not call the service.
     """
-    user = User.get_or_none(User.username == actor.username)
-    if user is None or not user.active:
-        raise PermissionDenied(_("User '{name}' is unknown or disabled.").format(
-            name=actor.username[:64]))
+    user = session_user(actor)
     if not allowed(user.role, service_name):
         raise PermissionDenied(_("A user with the role {role} may not do this ({action}).")
                                .format(role=role_label(user.role), action=service_name))
-    return Actor(user.username, user.role)
+    return Actor(user.username, user.role, actor.session)

@@ -19,10 +19,10 @@ from app.services.events import events, merchants
 from app.services.stock import batches as stock_batches
 from app.services.stock import registration as stock
 from app.services.stock import report as stock_report
-from tests.conftest import add_user
+from tests.conftest import add_user, as_user
 from tests.services.conftest import audit_rows, last_seq, row_counts
 
-CLERK = Actor("li.clerk", "admin")
+CLERK = as_user("li.clerk", "admin")
 CORE_MODULES = {f"app.services.{m}" for m in (
     "stock", "stock_report", "stock_batches", "merchants", "events", "plan", "checkout", "books",
     "settings")}

@@ -18,12 +18,11 @@ from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
 from app.services.core import base as base_module
 from app.services.core import books
-from app.services.core.actor import Actor
 from app.services.core.permissions import CLERK, FINANCE
 from app.services.events import events, merchants
 from app.services.stock import registration as stock
 from tests.conftest import ADMIN as TESTER
-from tests.conftest import add_user
+from tests.conftest import add_user, as_user
 
 CHAIN_FIELDS = ("seq", "at", "actor", "action", "entity", "entity_id", "event", "merchant",
                 "before", "after")
@@ -46,7 +45,7 @@ def _write_some(n_merchants: int = 4) -> dict[str, str]:
     """A handful of audited writes by two users: series, stock, an event, merchants, a
     checkout. Returns ids for the filter tests."""
     add_user("li", CLERK)
-    li = Actor("li", CLERK)
+    li = as_user("li", CLERK)
     s = stock.create_series(TESTER, "BJ", 7, 50)
     stock.register_next_books(li, s.id, 4)
     e = events.create_event(li, "E1", "春季家博会", "装大", dt.date(2026, 3, 14),
@@ -303,7 +302,7 @@ def test_rule_records_written_by_concurrent_services_chain_correctly(db):
             db_obj.connect(reuse_if_open=True)
             start.wait()
             for i in range(per_thread):
-                merchants.create_merchant(Actor(user, CLERK), f"{user}-{i}")
+                merchants.create_merchant(as_user(user, CLERK), f"{user}-{i}")
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -327,10 +326,10 @@ def test_rule_interleaved_services_of_two_users_chain_correctly(db):
     """Two users' writes one after the other, alternating, form one verified chain."""
     add_user("li", CLERK)
     add_user("cai", FINANCE)
-    li = Actor("li", CLERK)
+    li = as_user("li", CLERK)
     for i in range(5):
         merchants.create_merchant(li, f"品牌{i}")
-        audit.verify_chain(Actor("cai", FINANCE))  # reads in between change nothing
+        audit.verify_chain(as_user("cai", FINANCE))  # reads in between change nothing
         settings.update_settings(TESTER, organization=f"组委会{i}")
     report = _verify()
     assert report.ok and report.records == 10
@@ -378,7 +377,7 @@ def test_rule_list_audit_filters_by_user_event_merchant_and_text(db):
 def test_rule_list_audit_filters_by_date_range(db, monkeypatch):
     """Records of three days: since/until select whole days, both ends included."""
     add_user("li", CLERK)
-    li = Actor("li", CLERK)
+    li = as_user("li", CLERK)
     days = [dt.date(2026, 3, 13), dt.date(2026, 3, 14), dt.date(2026, 3, 15)]
     for i, day in enumerate(days):
         for hour in (0, 23):
@@ -421,7 +420,7 @@ def test_rule_only_finance_and_admin_read_or_verify_the_trail(db):
     from app.errors import PermissionDenied
 
     _write_some(1)
-    li = Actor("li", CLERK)
+    li = as_user("li", CLERK)
     for call in (audit.verify_chain, audit.list_audit):
         with pytest.raises(PermissionDenied):
             call(li)

@@ -23,14 +23,14 @@ from app.services.admin import audit, data_safety
 from app.services.stock import registration as stock
 from tests.conftest import ADMIN, add_user
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CALLS = 30
 CHILD = r"""
 import json, random, sys, time
 from app.db import connection
 from app.errors import AppError
 from app.services.stock import registration as stock
-from app.services.core.actor import Actor
+from tests.conftest import as_user
 
 path, series_id, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
 connection.open_database(path)
@@ -39,7 +39,7 @@ sys.stdin.readline()  # "go": both processes start together
 done = []
 for _ in range(calls):
     try:
-        reg = stock.register_next_books(Actor("tester", "admin"), series_id, 1)
+        reg = stock.register_next_books(as_user("tester", "admin"), series_id, 1)
         done.append([reg.first, reg.last])
     except AppError as exc:
         done.append(["refused", exc.message])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from app.services.admin import users
 from app.services.core import session
@@ -48,16 +48,22 @@ def test_a_wrong_password_shows_the_service_message_in_the_dialog(qtbot, db, mes
     assert not messages.shown  # no second box
 
 
-def test_lock_out_is_shown_as_the_service_words_it(qtbot, db, messages):
+def test_wrong_passwords_hold_the_next_try_but_never_lock_out(qtbot, db, messages,
+                                                             monkeypatch):
+    """Issue 9: after wrong passwords in a row the Log in button waits (the service says how
+    long); then the right password gets in."""
+    monkeypatch.setattr(users, "backoff", lambda failures: 0.3 if failures >= 2 else 0.0)
     dialog = LoginDialog(None, "tester")
     qtbot.addWidget(dialog)
-    for _n in range(users.MAX_FAILURES):
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    for _n in range(2):
         dialog.password.setText("wrong password")
         press_ok(dialog)
-    dialog.password.setText(TEST_PASSWORD)  # even the right one is refused now
+    assert not ok.isEnabled() and "Wait 1 seconds before the next try." in dialog.message.text()
+    qtbot.waitUntil(ok.isEnabled, timeout=3000)
+    dialog.password.setText(TEST_PASSWORD)
     press_ok(dialog)
-    assert dialog.actor is None
-    assert dialog.message.text().startswith("Too many wrong passwords: this user is locked")
+    assert dialog.actor == Actor("tester", "admin") and dialog.actor.session
 
 
 def test_log_in_prefills_the_remembered_user_and_remembers_the_new_one(db, ui_settings,

@@ -67,7 +67,7 @@ def test_restore_from_the_gui_brings_back_the_data_and_asks_to_log_in(
     assert "Put the backup of" in messages.texts[0]  # confirmed (answer Yes)
     assert "Restored" in messages.texts[1]
     assert len(logins) == 1 and window.isVisible()
-    assert [s.prefix for s in stock.list_series(actor)] == ["BJ"]
+    assert [s.prefix for s in stock.list_series(window.ctx.actor)] == ["BJ"]
     assert [s.prefix for s in window.pages[0].series_table.model.rows()] == ["BJ"]
     assert any(p.name.startswith("test-replaced-") for p in tmp_path.iterdir())
 

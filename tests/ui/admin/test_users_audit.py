@@ -124,7 +124,7 @@ def test_users_screen_adds_a_user_and_changes_its_role(qtbot, ctx, actor, monkey
 
 def test_users_screen_disables_unlocks_and_resets(qtbot, ctx, actor, monkeypatch, messages):
     add_user("li", "clerk")
-    for _n in range(users.MAX_FAILURES):
+    for _n in range(5):
         users.attempt_login("li", "wrong password")
     view = UsersView(ctx)
     qtbot.addWidget(view)
