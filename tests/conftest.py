@@ -34,18 +34,46 @@ ADMIN = as_user("tester", "admin")
 
 def add_user(username: str, role: str) -> Actor:
     """A user straight in the database with an open login session (test set-up, no admin
-    needed); password TEST_PASSWORD. The Argon2 hash is computed once per run: hashing is
-    deliberately slow."""
-    from app.db.models import Session, User
+    needed); password TEST_PASSWORD. The row is signed and recorded as a service would
+    (`seal_setup`), so `audit verify` finds the test database untouched. The Argon2 hash is
+    computed once per run: hashing is deliberately slow."""
+    from app.db.models import User, database
+    from app.db.trust_models import Session
     from app.services.core.logins import token_hash
 
     if not _HASH:
         from argon2 import PasswordHasher
 
         _HASH.append(PasswordHasher().hash(TEST_PASSWORD))
-    row = User.create(username=username, role=role, password_hash=_HASH[0])
-    Session.create(user=row, token_hash=token_hash(session_token(username)))
+    with database.atomic():
+        row = User.create(username=username, role=role, password_hash=_HASH[0])
+        Session.create(user=row, token_hash=token_hash(session_token(username)))
+        seal_setup(f"test.add_user {username}")
     return as_user(username, role)
+
+
+def seal_setup(what: str) -> None:
+    """Sign the business rows a test wrote directly in the running transaction and record them
+    in the audit chain, as a service does at its end."""
+    from app.db import chain, coverage
+
+    end = chain.head()
+    sealed = coverage.seal_changes(end.seq + 1)
+    chain.append([{"actor": "test", "action": "test.setup", "entity": "", "entity_id": what,
+                   "state": chain.to_json(sealed.as_state())}])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def anchor_folder(tmp_path_factory):
+    """Anchors go to a folder of the test run, never to the tester's own data folder."""
+    folder = tmp_path_factory.mktemp("anchors")
+    old = os.environ.get("ORDERBOOK_ANCHORS")
+    os.environ["ORDERBOOK_ANCHORS"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("ORDERBOOK_ANCHORS", None)
+    else:
+        os.environ["ORDERBOOK_ANCHORS"] = old
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,10 @@ from collections.abc import Callable
 
 from peewee import Database
 
-from app.db.models import ALL_MODELS, RETURN_MODELS, TRUST_MODELS, AuditHead, Meta
+from app.db import anchors, chain, coverage, guards
+from app.db.models import RETURN_MODELS, AuditHead, Meta
+from app.db.schema import ALL_MODELS
+from app.db.trust_models import TRUST_MODELS
 from app.errors import DatabaseError
 from app.i18n import _
 
@@ -25,36 +28,26 @@ def _v2_returns(db: Database) -> None:
 
 
 def _v3_trust(db: Database) -> None:
-    """Version 3: login sessions (issue 9)."""
+    """Version 3 (issue 9): login sessions, signed business rows and table digests, the
+    guards, an id for anchors; the rows as they are now are signed in one baseline record."""
     db.create_tables(TRUST_MODELS)
+    coverage.add_signature_columns(db)
+    guards.install(db)
+    _baseline()
+
+
+def _baseline() -> None:
+    """Sign every business row and record the table digests (a new or upgraded database)."""
+    anchors.database_id()
+    end = chain.head()
+    sealed = coverage.baseline(end.seq + 1)
+    chain.append([{"actor": "system", "action": "audit.baseline", "entity": "database",
+                   "entity_id": "", "state": chain.to_json(sealed.as_state() or {})}])
 
 
 # STEPS[i] upgrades a file of version i+1 to version i+2. Version 1 is the first release.
 STEPS: list[Callable[[Database], None]] = [_v2_returns, _v3_trust]
 CURRENT_VERSION = 1 + len(STEPS)
-
-
-_SQLITE_GUARD = [
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-]
-_PG_GUARD = [
-    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ BEGIN "
-    "RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
-    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-]
-
-
-def install_audit_guard(db: Database) -> None:
-    """Make the audit log append-only in the database itself (triggers refuse UPDATE/DELETE)."""
-    from peewee import PostgresqlDatabase
-
-    for sql in _PG_GUARD if isinstance(db, PostgresqlDatabase) else _SQLITE_GUARD:
-        db.execute_sql(sql)
 
 
 def stored_version(db: Database) -> int | None:
@@ -89,7 +82,8 @@ def upgrade(db: Database, *, create: bool = True,
         with db.atomic():
             db.create_tables(ALL_MODELS)
             AuditHead.create()
-            install_audit_guard(db)
+            guards.install(db)
+            anchors.database_id()
             _stamp(CURRENT_VERSION)
         return 0
     if version > CURRENT_VERSION:

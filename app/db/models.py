@@ -39,6 +39,15 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class CoveredModel(BaseModel):
+    """A business table whose rows the audit trail covers (issue 9): after each service the
+    changed rows are signed (`row_sig`: the audit record's seq and digests of the row), and the
+    audit record carries each changed table's digest, so a change made behind the program's
+    back is found by `audit verify` (`app.db.coverage`)."""
+
+    row_sig = TextField(null=True)
+
+
 class Meta(BaseModel):
     """Key/value facts about the file itself (schema version)."""
 
@@ -46,14 +55,14 @@ class Meta(BaseModel):
     value = TextField()
 
 
-class Setting(BaseModel):
+class Setting(CoveredModel):
     """Business settings (organization name, default policy values)."""
 
     key = CharField(unique=True, max_length=64)
     value = TextField()
 
 
-class Series(BaseModel):
+class Series(CoveredModel):
     prefix = CharField(unique=True, max_length=6)
     digits = IntegerField()
     book_size = IntegerField()
@@ -61,7 +70,7 @@ class Series(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-class StockBatch(BaseModel):
+class StockBatch(CoveredModel):
     """One registration of blank stock (R1.1); a gap before it carries a reason (R1.3)."""
 
     series = ForeignKeyField(Series, backref="batches", on_delete="RESTRICT")
@@ -80,7 +89,7 @@ class StockBatch(BaseModel):
         indexes = ((("series", "first_no"), False),)
 
 
-class Merchant(BaseModel):
+class Merchant(CoveredModel):
     brand = CharField(unique=True, max_length=100)
     company = CharField(default="", max_length=200)
     category = CharField(default="", max_length=50)
@@ -91,7 +100,7 @@ class Merchant(BaseModel):
     active = BooleanField(default=True)
 
 
-class Event(BaseModel):
+class Event(CoveredModel):
     code = CharField(unique=True, max_length=40)
     name = CharField(max_length=200)
     kind = CharField(max_length=10)  # 装大 / 专场 / 卖场
@@ -103,7 +112,7 @@ class Event(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-class EventManager(BaseModel):
+class EventManager(CoveredModel):
     event = ForeignKeyField(Event, backref="managers", on_delete="CASCADE")
     name = CharField(max_length=50)
     seq = IntegerField(default=0)
@@ -112,7 +121,7 @@ class EventManager(BaseModel):
         indexes = ((("event", "name"), True),)
 
 
-class Estimate(BaseModel):
+class Estimate(CoveredModel):
     event = ForeignKeyField(Event, backref="estimates", on_delete="RESTRICT")
     merchant = ForeignKeyField(Merchant, backref="estimates", on_delete="RESTRICT")
     estimate = IntegerField()
@@ -122,7 +131,7 @@ class Estimate(BaseModel):
         indexes = ((("event", "merchant"), True),)
 
 
-class Checkout(BaseModel):
+class Checkout(CoveredModel):
     """A merchant signs for books and pays their deposit (R2.2, R2.3)."""
 
     event = ForeignKeyField(Event, backref="checkouts", on_delete="RESTRICT")
@@ -141,7 +150,7 @@ class Checkout(BaseModel):
         indexes = ((("event", "merchant"), False),)
 
 
-class Book(BaseModel):
+class Book(CoveredModel):
     """One physical order book: a contiguous run of slip numbers (R1.4)."""
 
     series = ForeignKeyField(Series, backref="books", on_delete="RESTRICT")
@@ -161,7 +170,7 @@ class Book(BaseModel):
         )
 
 
-class DepositEntry(BaseModel):
+class DepositEntry(CoveredModel):
     """Deposit money movements; never deleted, a mistake gets a reversing entry."""
 
     event = ForeignKeyField(Event, on_delete="RESTRICT")
@@ -177,7 +186,7 @@ class DepositEntry(BaseModel):
         indexes = ((("event", "merchant"), False),)
 
 
-class IssueReversal(BaseModel):
+class IssueReversal(CoveredModel):
     """A book issued by mistake and taken back to stock (R2.2), with its reason."""
 
     book = ForeignKeyField(Book, on_delete="RESTRICT")
@@ -187,7 +196,7 @@ class IssueReversal(BaseModel):
     at = DateTimeField(default=utcnow)
 
 
-class User(BaseModel):
+class User(CoveredModel):
     """A person who logs in; the role decides which services they may call."""
 
     username = CharField(unique=True, max_length=64)
@@ -221,11 +230,13 @@ class AuditLog(BaseModel):
     merchant = CharField(max_length=32, null=True, index=True)
     before = TextField(null=True)
     after = TextField(null=True)
+    state = TextField(null=True)
+    """Since schema 3: the digests of the business tables this record's service changed."""
     prev_hash = CharField(max_length=64, default="")
     hash = CharField(max_length=64, default="")
 
 
-class MerchantReturn(BaseModel):
+class MerchantReturn(CoveredModel):
     """A merchant's return check for one event (R3.1): open while slips are entered (every
     step undoable), closed when every issued slip has a state."""
 
@@ -241,7 +252,7 @@ class MerchantReturn(BaseModel):
         indexes = ((("event", "merchant"), True),)
 
 
-class SealBatch(BaseModel):
+class SealBatch(CoveredModel):
     """Void slips sealed together (R3.6): seal number, date, who; the slips point here."""
 
     seal_no = CharField(unique=True, max_length=40)
@@ -252,7 +263,7 @@ class SealBatch(BaseModel):
     note = TextField(default="")
 
 
-class Slip(BaseModel):
+class Slip(CoveredModel):
     """The returned state of one slip (R3.1–R3.6). Only slips entered in a return check have a
     row (decision 0004); an issued slip without one is not entered yet."""
 
@@ -282,7 +293,7 @@ class Slip(BaseModel):
         )
 
 
-class ReturnStep(BaseModel):
+class ReturnStep(CoveredModel):
     """One entry of a return check and the states it replaced, so it can be undone until the
     merchant's return is closed."""
 
@@ -301,7 +312,7 @@ class ReturnStep(BaseModel):
         indexes = ((("merchant_return", "seq"), True),)
 
 
-class Fine(BaseModel):
+class Fine(CoveredModel):
     """A fine for a written-off slip (R3.4); a reversal is another row with a negative amount."""
 
     event = ForeignKeyField(Event, on_delete="RESTRICT")
@@ -316,7 +327,7 @@ class Fine(BaseModel):
         indexes = ((("event", "merchant"), False),)
 
 
-class DepositCloseOut(BaseModel):
+class DepositCloseOut(CoveredModel):
     """A merchant's deposit settled after the return (R3.5): refund = deposit − fines, or the
     shortfall the merchant owes (carried to settlement, R6.6)."""
 
@@ -340,7 +351,7 @@ class DepositCloseOut(BaseModel):
         indexes = ((("event", "merchant"), False),)
 
 
-class EventArchive(BaseModel):
+class EventArchive(CoveredModel):
     """An event archived (R3.7) once no slip is unresolved."""
 
     event = ForeignKeyField(Event, unique=True, on_delete="RESTRICT")
@@ -349,28 +360,15 @@ class EventArchive(BaseModel):
     note = TextField(default="")
 
 
-class Session(BaseModel):
-    """A login. Services act only for an open session of an active user (issue 9): an `Actor`
-    made up in code has no session and is refused. Only a hash of the session's secret is
-    stored, so reading the database does not give anyone a session."""
-
-    user = ForeignKeyField(User, backref="sessions", on_delete="RESTRICT")
-    token_hash = CharField(unique=True, max_length=64)
-    started_at = DateTimeField(default=utcnow)
-    ended_at = DateTimeField(null=True)
-
-
 RETURN_MODELS: list[type[BaseModel]] = [
     MerchantReturn, SealBatch, Slip, ReturnStep, Fine, DepositCloseOut, EventArchive,
 ]
 """Added in schema version 2 (issue 4: after the event)."""
 
 
-TRUST_MODELS: list[type[BaseModel]] = [Session]
-"""Added in schema version 3 (issue 9: trust, second round)."""
-
-
-ALL_MODELS: list[type[BaseModel]] = [
-    Meta, Setting, Series, StockBatch, Merchant, Event, EventManager, Estimate, Checkout, Book,
-    DepositEntry, IssueReversal, User, AuditHead, AuditLog, *RETURN_MODELS, *TRUST_MODELS,
+BUSINESS_MODELS: list[type[CoveredModel]] = [
+    Setting, Series, StockBatch, Merchant, Event, EventManager, Estimate, Checkout, Book,
+    DepositEntry, IssueReversal, User, MerchantReturn, SealBatch, Slip, ReturnStep, Fine,
+    DepositCloseOut, EventArchive,
 ]
+"""The tables the audit trail covers row by row (`app.db.coverage`)."""

@@ -87,6 +87,8 @@ def fingerprint(path: Path) -> dict[str, list]:
                 query += " WHERE action NOT IN ('" + "','".join(LOGIN_ACTIONS) + "')"
             elif table == "user":
                 query = 'SELECT id, username, role, active FROM "user"'
+            elif table == "table_digest":  # a login changes the user row (failed logins)
+                query += " WHERE tbl != 'user'"
             rows[table] = sorted(map(repr, con.execute(query)))
         return rows
     finally:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.db import models
+from app.db import models, schema
 from app.services.checkout import checkouts as checkout
 from app.services.checkout import plan
 from app.services.core.actor import Actor
@@ -19,7 +19,7 @@ from app.services.stock.registration import SeriesInfo
 
 def row_counts() -> dict[str, int]:
     """Rows per table: compare before/after to prove a refused service wrote nothing."""
-    return {m.__name__: m.select().count() for m in models.ALL_MODELS}
+    return {m.__name__: m.select().count() for m in schema.ALL_MODELS}
 
 
 def audit_rows(since: int = 0) -> list[models.AuditLog]:

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peewee import PostgresqlDatabase
 
-from app.db import models
+from app.db import schema
 from app.db.models import User, database
 from app.domain.money import Money
 from app.errors import AppError
@@ -196,7 +196,7 @@ def snapshot() -> dict[str, object]:
     Plain SQL, one statement per table: this runs for every call."""
     out: dict[str, object] = {}
     db = database.obj
-    for model in models.ALL_MODELS:
+    for model in schema.ALL_MODELS:
         table = model._meta.table_name
         rows = db.execute_sql(f'SELECT * FROM "{table}" LIMIT {BIG_TABLE + 1}').fetchall()
         if len(rows) > BIG_TABLE:

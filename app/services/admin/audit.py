@@ -102,7 +102,8 @@ def _check(row: AuditLog, prev: str, expected_seq: int) -> str:
     if row.prev_hash != prev:
         return _("Record {seq} does not follow the record before it.").format(seq=row.seq)
     fields = {k: getattr(row, k) for k in ("seq", "at", "actor", "action", "entity",
-                                           "entity_id", "event", "merchant", "before", "after")}
+                                           "entity_id", "event", "merchant", "before", "after",
+                                           "state")}
     if record_hash(prev, fields) != row.hash:
         return _("Record {seq} was changed after it was written.").format(seq=row.seq)
     return ""

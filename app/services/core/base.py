@@ -23,8 +23,8 @@ from typing import Any, ParamSpec, TypeVar
 from peewee import DatabaseError as DriverError
 from peewee import IntegrityError, PostgresqlDatabase, SqliteDatabase
 
-from app.db.models import AuditHead, AuditLog, database, utcnow
-from app.domain.audit_chain import record_hash
+from app.db import anchors, chain, coverage
+from app.db.models import AuditHead, database
 from app.errors import AppError, Conflict, PermissionDenied
 from app.i18n import _
 from app.services.core.actor import Actor
@@ -46,8 +46,9 @@ class ServiceInfo:
 
 
 REGISTRY: dict[str, ServiceInfo] = {}
-_audit_count: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-    "audit_count", default=None)
+_queue: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
+    "audit_queue", default=None)
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("service_depth", default=0)
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("actor", default=None)
 
 
@@ -70,25 +71,28 @@ def to_json(value: Any) -> str | None:
 
 def audit(action: str, entity: str, entity_id: str = "", *, before: Any = None,
           after: Any = None, event: str | None = None, merchant: str | None = None) -> None:
-    """Append an audit record inside the running service's transaction."""
+    """Record what the running service did. The records are appended to the chain at the end
+    of the service, in its transaction, the last one with the digests of the business tables
+    it changed (`app.db.coverage`)."""
     actor = _actor.get()
-    counter = _audit_count.get()
-    if actor is None or counter is None:
+    queue = _queue.get()
+    if actor is None or queue is None:
         raise RuntimeError("audit() is only called inside a @service function")
-    head_query = AuditHead.select()
-    if isinstance(database.obj, PostgresqlDatabase):
-        head_query = head_query.for_update()  # one writer at a time extends the chain
-    head = head_query.first()
-    if head is None:  # the chain's end marker was deleted behind the program's back
-        raise AppError(_("The database refused the change: {reason}").format(
-            reason="audit_head is missing (run the audit check)"))
-    record = dict(seq=head.seq + 1, at=utcnow(), actor=actor.username, action=action,
-                  entity=entity, entity_id=str(entity_id), event=event, merchant=merchant,
-                  before=to_json(before), after=to_json(after))
-    digest = record_hash(head.hash, record)
-    AuditLog.create(**record, prev_hash=head.hash, hash=digest)
-    AuditHead.update(seq=record["seq"], hash=digest).where(AuditHead.id == head.id).execute()
-    counter[0] += 1
+    queue.append(dict(actor=actor.username, action=action, entity=entity,
+                      entity_id=str(entity_id), event=event, merchant=merchant,
+                      before=to_json(before), after=to_json(after)))
+
+
+def _flush(queue: list[dict[str, Any]]) -> tuple[int, str]:
+    """Sign the rows the service changed and append its records; returns the new head.
+
+    Raises:
+        AuditTrailDamaged: the chain's end marker is missing or doubled.
+    """
+    end = chain.head()
+    sealed = coverage.seal_changes(end.seq + len(queue))
+    queue[-1]["state"] = to_json(sealed.as_state())
+    return chain.append(queue)
 
 
 def current_actor() -> Actor:
@@ -184,18 +188,25 @@ def service(name: str, *, anonymous: bool = False
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
         def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-            counter = [0]
-            token_c = _audit_count.set(counter)
+            queue: list[dict[str, Any]] = []
+            token_q = _queue.set(queue)
             token_a = _actor.set(Actor("anonymous", "") if anonymous else None)
+            outermost = _depth.get() == 0
+            token_d = _depth.set(_depth.get() + 1)
             try:
                 if not anonymous:
                     _actor.set(_authorize(
                         _check_actor(args[0] if args else kwargs.get("actor")), name))
                 with _transaction():
                     _serialize_writers()
+                    if outermost:
+                        coverage.clear_foreign_changes()
                     result = func(*args, **kwargs)
-                    if counter[0] == 0:
+                    if not queue:
                         raise RuntimeError(f"service {name} wrote no audit record")
+                    head = _flush(queue)
+                if outermost:
+                    anchors.after_commit(*head)
                 return result
             except (DriverError, UnicodeError, ValueError) as exc:
                 error = _translate(exc)
@@ -203,8 +214,9 @@ def service(name: str, *, anonymous: bool = False
                     raise
                 raise error from exc
             finally:
+                _depth.reset(token_d)
                 _actor.reset(token_a)
-                _audit_count.reset(token_c)
+                _queue.reset(token_q)
 
         REGISTRY[name] = ServiceInfo(name, True, inner, anonymous)
         inner.service_name = name  # type: ignore[attr-defined]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from app.db.models import Session, User, utcnow
+from app.db.models import User, utcnow
+from app.db.trust_models import Session
 from app.errors import PermissionDenied
 from app.i18n import _
 from app.services.core.actor import Actor

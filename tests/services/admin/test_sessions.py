@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.db.models import Session, User
+from app.db.models import User
+from app.db.trust_models import Session
 from app.errors import PermissionDenied
 from app.services.admin import users
 from app.services.core.actor import Actor

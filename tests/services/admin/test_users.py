@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from app.db import models
-from app.db.models import AuditLog, Session, User, utcnow
+from app.db import schema
+from app.db.models import AuditLog, User, utcnow
+from app.db.trust_models import Session
 from app.errors import Conflict, InputError, PermissionDenied
 from app.services.admin import users
 from app.services.core.actor import Actor
@@ -275,7 +276,7 @@ def test_rule_hashes_are_argon2id_and_the_password_is_stored_nowhere(db):
     hashes = [u.password_hash for u in User.select()]
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert len(set(hashes)) == len(hashes)  # salted
-    for model in models.ALL_MODELS:
+    for model in schema.ALL_MODELS:
         for row in model.select().dicts():
             for value in row.values():
                 assert secret not in str(value), f"password found in {model.__name__}"

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from app import i18n
-from app.db.models import ALL_MODELS, AuditLog, Estimate, Event, Merchant
+from app.db.models import AuditLog, Estimate, Event, Merchant
+from app.db.schema import ALL_MODELS
 from app.demo import load_demo
 from app.errors import AppError, ImportRejected, InputError, NotFound
 from app.services.events import excel_io, merchants
